@@ -1,0 +1,90 @@
+// Environment → typed configuration, validated once at start. Nothing else reads process.env.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every variable Engram reads, with its default. README's configuration table mirrors this. */
+const envSchema = z.object({
+  ENGRAM_HOST: z.string().min(1).default('127.0.0.1'),
+  ENGRAM_PORT: port.default(7420),
+  ENGRAM_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL (leave unset for SQLite)')
+    .optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  ENGRAM_BODY_LIMIT: positiveInt.default(1_048_576),
+  ENGRAM_WORKER_CONCURRENCY: positiveInt.max(64).default(2),
+  ENGRAM_JOB_LEASE_SECONDS: positiveInt.default(30),
+  ENGRAM_SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
+});
+
+export type Config = {
+  host: string;
+  port: number;
+  dataDir: string;
+  database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+  logLevel: (typeof logLevels)[number];
+  bodyLimitBytes: number;
+  worker: { concurrency: number; leaseMs: number };
+  shutdownTimeoutMs: number;
+};
+
+/** Thrown when the environment is invalid; its message is the one line the operator sees. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name])} — expected ${describe(issue)}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.ENGRAM_DATA_DIR);
+  return {
+    host: e.ENGRAM_HOST,
+    port: e.ENGRAM_PORT,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { engine: 'postgres', url: e.DATABASE_URL }
+      : { engine: 'sqlite', file: resolve(dataDir, 'engram.db') },
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.ENGRAM_BODY_LIMIT,
+    worker: { concurrency: e.ENGRAM_WORKER_CONCURRENCY, leaseMs: e.ENGRAM_JOB_LEASE_SECONDS * 1000 },
+    shutdownTimeoutMs: e.ENGRAM_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  };
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'invalid_type':
+      return `a ${issue.expected}`;
+    case 'too_small':
+      return `a value of at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `a value of at most ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** A database URL safe to print: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}

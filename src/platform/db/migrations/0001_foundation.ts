@@ -1,0 +1,50 @@
+// Migration 0001: tenants and the durable job queue.
+import type { Kysely } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('tenants')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  // The queue is platform plumbing: claimed across tenants, so its claim index leads with status.
+  // tenant_id is carried on every row and leads the idempotency key.
+  await db.schema
+    .createTable('jobs')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('idempotency_key', 'text')
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('max_attempts', 'integer', (c) => c.notNull())
+    .addColumn('run_at', 'bigint', (c) => c.notNull())
+    .addColumn('lease_until', 'bigint')
+    .addColumn('lease_token', 'text')
+    .addColumn('locked_by', 'text')
+    .addColumn('last_error', 'text')
+    .addColumn('result', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addColumn('started_at', 'bigint')
+    .addColumn('finished_at', 'bigint')
+    .execute();
+  await db.schema
+    .createIndex('jobs_idempotency')
+    .on('jobs')
+    .columns(['tenant_id', 'kind', 'idempotency_key'])
+    .unique()
+    .execute();
+  await db.schema.createIndex('jobs_claim').on('jobs').columns(['status', 'priority', 'run_at']).execute();
+  await db.schema.createIndex('jobs_lease').on('jobs').columns(['status', 'lease_until']).execute();
+  await db.schema.createIndex('jobs_tenant_created').on('jobs').columns(['tenant_id', 'created_at']).execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('jobs').execute();
+  await db.schema.dropTable('tenants').execute();
+}

@@ -1,0 +1,340 @@
+// The durable job queue: rows in the `jobs` table, claimed with a lease, retried with backoff, then dead.
+// Every state change is one statement fenced by the lease token, so a worker that lost its lease
+// (killed, stalled) can never complete or fail a job another worker now holds.
+import { sql, type Selectable } from 'kysely';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Database } from './db/index.js';
+import type { JobStatus, JobsTable } from './db/schema.js';
+import type { Ids } from './ids.js';
+import { createIds } from './ids.js';
+
+export const jobStatuses: readonly JobStatus[] = ['queued', 'running', 'completed', 'dead'];
+
+export interface Job {
+  id: string;
+  tenantId: string;
+  kind: string;
+  payload: unknown;
+  status: JobStatus;
+  priority: number;
+  idempotencyKey: string | null;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  leaseUntil: number | null;
+  leaseToken: string | null;
+  lockedBy: string | null;
+  lastError: string | null;
+  result: unknown;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** What a worker holds after a claim: enough to prove it still owns the job. */
+export type Lease = Pick<Job, 'id' | 'leaseToken'>;
+
+export interface EnqueueInput {
+  tenantId: string;
+  kind: string;
+  payload: unknown;
+  /** Same tenant + kind + key → the existing job is returned, nothing new is queued. */
+  idempotencyKey?: string;
+  /** Lower runs first; 0 is the default. */
+  priority?: number;
+  maxAttempts?: number;
+  runAt?: number;
+}
+
+export interface QueueOptions {
+  clock?: Clock;
+  ids?: Ids;
+  defaultMaxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+const maxErrorLength = 4000;
+
+function toJob(row: Selectable<JobsTable>): Job {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    payload: JSON.parse(row.payload),
+    status: row.status,
+    priority: row.priority,
+    idempotencyKey: row.idempotency_key,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    runAt: row.run_at,
+    leaseUntil: row.lease_until,
+    leaseToken: row.lease_token,
+    lockedBy: row.locked_by,
+    lastError: row.last_error,
+    result: row.result === null ? null : JSON.parse(row.result),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export class Queue {
+  private readonly clock: Clock;
+  private readonly ids: Ids;
+  private readonly defaultMaxAttempts: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly database: Database,
+    options: QueueOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? createIds(this.clock);
+    this.defaultMaxAttempts = options.defaultMaxAttempts ?? 5;
+    this.backoffBaseMs = options.backoffBaseMs ?? 1000;
+    this.backoffMaxMs = options.backoffMaxMs ?? 3_600_000;
+  }
+
+  private get db() {
+    return this.database.db;
+  }
+
+  /** Called after every enqueue in this process, so an in-process worker can start at once. */
+  onEnqueued(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async enqueue(input: EnqueueInput): Promise<{ job: Job; created: boolean }> {
+    const now = this.clock.now();
+    const inserted = await this.db
+      .insertInto('jobs')
+      .values({
+        id: this.ids.next(),
+        tenant_id: input.tenantId,
+        kind: input.kind,
+        payload: JSON.stringify(input.payload ?? null),
+        status: 'queued',
+        priority: input.priority ?? 0,
+        idempotency_key: input.idempotencyKey ?? null,
+        max_attempts: input.maxAttempts ?? this.defaultMaxAttempts,
+        run_at: input.runAt ?? now,
+        lease_until: null,
+        lease_token: null,
+        locked_by: null,
+        last_error: null,
+        result: null,
+        created_at: now,
+        updated_at: now,
+        started_at: null,
+        finished_at: null,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'kind', 'idempotency_key']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) {
+      for (const listener of this.listeners) listener();
+      return { job: toJob(inserted), created: true };
+    }
+    const existing = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('tenant_id', '=', input.tenantId)
+      .where('kind', '=', input.kind)
+      .where('idempotency_key', '=', input.idempotencyKey ?? '')
+      .executeTakeFirstOrThrow();
+    return { job: toJob(existing), created: false };
+  }
+
+  /**
+   * Claims up to `limit` runnable jobs of the given kinds for `workerId`, leased for `leaseMs`.
+   * PostgreSQL skips rows another transaction is claiming; SQLite has one writer at a time anyway.
+   */
+  async claim(opts: { workerId: string; kinds: readonly string[]; limit: number; leaseMs: number }): Promise<Job[]> {
+    if (opts.kinds.length === 0 || opts.limit <= 0) return [];
+    const now = this.clock.now();
+    await this.reapExpiredLeases();
+    const runnable = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', '=', 'queued')
+      .where('run_at', '<=', now)
+      .where('kind', 'in', opts.kinds)
+      .orderBy('priority')
+      .orderBy('run_at')
+      .orderBy('id')
+      .limit(opts.limit)
+      .$if(this.database.engine === 'postgres', (q) => q.forUpdate().skipLocked());
+    const rows = await this.db
+      .updateTable('jobs')
+      .set({
+        status: 'running',
+        attempts: sql`attempts + 1`,
+        lease_until: now + opts.leaseMs,
+        lease_token: this.ids.next(),
+        locked_by: opts.workerId,
+        started_at: now,
+        updated_at: now,
+      })
+      .where('id', 'in', runnable)
+      .returningAll()
+      .execute();
+    return rows.map(toJob).sort((a, b) => a.priority - b.priority || a.runAt - b.runAt);
+  }
+
+  /** Extends the lease; false means the lease was lost and the worker must stop working on the job. */
+  async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    const r = await this.ownedRunning(lease).set({ lease_until: now + leaseMs, updated_at: now }).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  async complete(lease: Lease, result: unknown = null): Promise<boolean> {
+    const now = this.clock.now();
+    const r = await this.ownedRunning(lease)
+      .set({
+        status: 'completed',
+        result: JSON.stringify(result ?? null),
+        lease_until: null,
+        lease_token: null,
+        finished_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Records a failed attempt: back to the queue after an exponential backoff, or dead when out of attempts. */
+  async fail(lease: Lease, error: string): Promise<'retry' | 'dead' | 'lost'> {
+    const now = this.clock.now();
+    const current = await this.db
+      .selectFrom('jobs')
+      .select(['attempts', 'max_attempts'])
+      .where('id', '=', lease.id)
+      .where('lease_token', '=', lease.leaseToken)
+      .executeTakeFirst();
+    if (!current) return 'lost';
+    const lastError = error.slice(0, maxErrorLength);
+    const dead = current.attempts >= current.max_attempts;
+    const r = await this.ownedRunning(lease)
+      .set(
+        dead
+          ? { status: 'dead', last_error: lastError, lease_until: null, lease_token: null, finished_at: now, updated_at: now }
+          : {
+              status: 'queued',
+              last_error: lastError,
+              run_at: now + this.backoffMs(current.attempts),
+              lease_until: null,
+              lease_token: null,
+              locked_by: null,
+              updated_at: now,
+            },
+      )
+      .executeTakeFirst();
+    if (r.numUpdatedRows === 0n) return 'lost';
+    return dead ? 'dead' : 'retry';
+  }
+
+  /** Gives a leased job back untouched (graceful shutdown): the attempt does not count. */
+  async release(lease: Lease): Promise<boolean> {
+    const now = this.clock.now();
+    const r = await this.ownedRunning(lease)
+      .set({
+        status: 'queued',
+        attempts: sql`attempts - 1`,
+        run_at: now,
+        lease_until: null,
+        lease_token: null,
+        locked_by: null,
+        updated_at: now,
+      })
+      .executeTakeFirst();
+    if (r.numUpdatedRows > 0n) for (const listener of this.listeners) listener();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Jobs whose worker vanished: back to the queue (the attempt counts), or dead when none are left. */
+  async reapExpiredLeases(): Promise<number> {
+    const now = this.clock.now();
+    const dead = await this.expiredLeases(now)
+      .where('attempts', '>=', sql<number>`max_attempts`)
+      .set({
+        status: 'dead',
+        last_error: 'lease expired: the worker stopped heartbeating (crashed or stalled)',
+        lease_until: null,
+        lease_token: null,
+        finished_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirst();
+    const requeued = await this.expiredLeases(now)
+      .set({
+        status: 'queued',
+        last_error: 'lease expired: the worker stopped heartbeating (crashed or stalled)',
+        run_at: now,
+        lease_until: null,
+        lease_token: null,
+        locked_by: null,
+        updated_at: now,
+      })
+      .executeTakeFirst();
+    return Number(dead.numUpdatedRows + requeued.numUpdatedRows);
+  }
+
+  async get(tenantId: string, id: string): Promise<Job | undefined> {
+    const row = await this.db.selectFrom('jobs').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? toJob(row) : undefined;
+  }
+
+  async list(
+    tenantId: string,
+    filter: { status?: JobStatus; kind?: string; limit: number; offset: number },
+  ): Promise<Job[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
+      .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute();
+    return rows.map(toJob);
+  }
+
+  /** Queue depth by state across all tenants (for /metrics). */
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    const counts = Object.fromEntries(jobStatuses.map((s) => [s, 0])) as Record<JobStatus, number>;
+    for (const r of rows) counts[r.status] = Number(r.n);
+    return counts;
+  }
+
+  backoffMs(attempts: number): number {
+    return Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  }
+
+  private ownedRunning(lease: Lease) {
+    return this.db
+      .updateTable('jobs')
+      .where('id', '=', lease.id)
+      .where('status', '=', 'running')
+      .where('lease_token', '=', lease.leaseToken);
+  }
+
+  private expiredLeases(now: number) {
+    return this.db.updateTable('jobs').where('status', '=', 'running').where('lease_until', '<', now);
+  }
+}
