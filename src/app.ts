@@ -12,7 +12,10 @@ import { Queue } from './platform/queue.js';
 import { version } from './platform/version.js';
 import type { JobHandler } from './platform/worker.js';
 import { Worker } from './platform/worker.js';
+import { AuthService } from './auth/service.js';
 import { registerOpsRoutes } from './faces/ops/routes.js';
+import { registerSelfModelRoutes } from './faces/selfmodel/routes.js';
+import { TenantService } from './tenants/service.js';
 
 export interface CoreDeps {
   config: Config;
@@ -31,6 +34,8 @@ export interface Core {
   ids: Ids;
   queue: Queue;
   metrics: Metrics;
+  tenants: TenantService;
+  auth: AuthService;
   jobHandlers: Record<string, JobHandler>;
 }
 
@@ -39,7 +44,10 @@ export function createCore(deps: CoreDeps): Core {
   const ids = deps.ids ?? createIds(clock);
   const queue = new Queue(deps.database, { clock, ids });
   const metrics = new Metrics(() => queue.countByStatus());
-  return { ...deps, clock, ids, queue, metrics, jobHandlers: {} };
+  const db = deps.database.db;
+  const tenants = new TenantService({ db, clock, ids });
+  const auth = new AuthService({ db, clock, ids, tenants });
+  return { ...deps, clock, ids, queue, metrics, tenants, auth, jobHandlers: {} };
 }
 
 export function createWorker(core: Core, overrides: { concurrency?: number; pollMs?: number } = {}): Worker {
@@ -63,6 +71,7 @@ export async function createApp(deps: CoreDeps): Promise<App> {
   const core = createCore(deps);
   const http = await createHttpServer({ config: core.config, logger: core.logger, metrics: core.metrics, version });
   registerOpsRoutes(http, { database: core.database, metrics: core.metrics, version });
+  registerSelfModelRoutes(http, { auth: core.auth });
   await http.ready();
   return { core, http };
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `engram` command: serve | worker | migrate | version.
+// The `engram` command: serve | worker | migrate | keys create | version.
+import { parseArgs } from 'node:util';
 import { createApp, createCore, createWorker } from './app.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/index.js';
@@ -15,6 +16,9 @@ commands:
   serve     HTTP API and an in-process worker (default for npm start)
   worker    a worker only, against the same database
   migrate   apply pending database migrations and exit
+  keys create --kind selfmodel|clone|platform|developer|ingestion
+              [--tenant ID] [--name NAME] [--scopes a,b] [--expires-in-days N]
+            print a new credential once (creates the default tenant if there is none)
   version   print the version
 
 configuration comes from environment variables; see README.md.`;
@@ -52,11 +56,15 @@ async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openMigrated(config, logger);
   const app = await createApp({ config, database, logger });
+  if (config.bootstrapKey) {
+    const result = await app.core.auth.bootstrap(config.bootstrapKey);
+    if (result.created) logger.info({ tenantId: result.tenantId }, 'created default tenant with ENGRAM_BOOTSTRAP_KEY');
+  }
   const worker = createWorker(app.core);
   worker.start();
-  await app.http.listen({ host: config.host, port: config.port });
+  const url = await app.http.listen({ host: config.host, port: config.port });
   logger.info(
-    { url: `http://${config.host}:${config.port}`, engine: database.engine, database: database.location, version },
+    { url, engine: database.engine, database: database.location, version },
     'engram listening',
   );
   onShutdown(logger, async () => {
@@ -92,6 +100,54 @@ async function migrate(config: Config): Promise<void> {
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
 }
 
+const credentialKinds = ['selfmodel', 'clone', 'platform', 'developer', 'ingestion'] as const;
+
+async function keys(config: Config, argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      kind: { type: 'string' },
+      tenant: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      'expires-in-days': { type: 'string' },
+    },
+  });
+  const kind = credentialKinds.find((k) => k === values.kind);
+  if (positionals[0] !== 'create' || !kind) {
+    console.error(`usage: engram keys create --kind ${credentialKinds.join('|')} [--tenant ID] [--name NAME] [--scopes a,b] [--expires-in-days N]`);
+    process.exit(2);
+  }
+  const days = values['expires-in-days'] === undefined ? undefined : Number(values['expires-in-days']);
+  if (days !== undefined && !(days > 0)) {
+    console.error('engram: --expires-in-days must be a positive number');
+    process.exit(2);
+  }
+  const logger = createLogger('warn');
+  const database = await openMigrated(config, logger);
+  try {
+    const core = createCore({ config, database, logger });
+    const tenant = values.tenant
+      ? await core.tenants.get(values.tenant)
+      : ((await core.tenants.first()) ?? (await core.tenants.create('default')));
+    if (!tenant) {
+      console.error(`engram: no tenant ${values.tenant}`);
+      process.exit(1);
+    }
+    const { credential, secret } = await core.auth.createCredential(tenant.id, {
+      kind,
+      ...(values.name ? { name: values.name } : {}),
+      scopes: values.scopes ? values.scopes.split(',').map((s) => s.trim()).filter(Boolean) : [],
+      expiresAt: days === undefined ? null : core.clock.now() + days * 86_400_000,
+    });
+    console.log(secret);
+    console.error(`created ${kind} key ${credential.id} (${credential.prefix}…) for tenant ${tenant.id}; it is shown only once`);
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'serve';
   if (command === 'version' || command === '--version') {
@@ -102,13 +158,13 @@ async function main(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
-  const commands: Record<string, (c: Config) => Promise<void>> = { serve, worker: workerOnly, migrate };
+  const commands: Record<string, (c: Config, rest: string[]) => Promise<void>> = { serve, worker: workerOnly, migrate, keys };
   const run = commands[command];
   if (!run) {
     console.error(`engram: unknown command "${command}"\n\n${usage}`);
     process.exit(2);
   }
-  await run(loadConfig());
+  await run(loadConfig(), argv.slice(1));
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

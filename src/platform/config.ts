@@ -21,6 +21,7 @@ const envSchema = z.object({
   ENGRAM_WORKER_CONCURRENCY: positiveInt.max(64).default(2),
   ENGRAM_JOB_LEASE_SECONDS: positiveInt.default(30),
   ENGRAM_SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
+  ENGRAM_BOOTSTRAP_KEY: z.string().min(32, 'a secret of at least 32 characters').optional(),
 });
 
 export type Config = {
@@ -32,7 +33,12 @@ export type Config = {
   bodyLimitBytes: number;
   worker: { concurrency: number; leaseMs: number };
   shutdownTimeoutMs: number;
+  /** Self-model admin key created with the default tenant when the database has no tenant yet. */
+  bootstrapKey: string | undefined;
 };
+
+/** Variables whose values never appear in messages. */
+const secretVariables = new Set(['ENGRAM_BOOTSTRAP_KEY', 'DATABASE_URL']);
 
 /** Thrown when the environment is invalid; its message is the one line the operator sees. */
 export class ConfigError extends Error {
@@ -45,7 +51,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name])} — expected ${describe(issue)}`);
+    const shown = secretVariables.has(name) ? '(hidden)' : JSON.stringify(env[name]);
+    throw new ConfigError(`invalid configuration: ${name}=${shown} — expected ${describe(issue)}`);
   }
   const e = parsed.data;
   const dataDir = resolve(e.ENGRAM_DATA_DIR);
@@ -60,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.ENGRAM_BODY_LIMIT,
     worker: { concurrency: e.ENGRAM_WORKER_CONCURRENCY, leaseMs: e.ENGRAM_JOB_LEASE_SECONDS * 1000 },
     shutdownTimeoutMs: e.ENGRAM_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    bootstrapKey: e.ENGRAM_BOOTSTRAP_KEY,
   };
 }
 

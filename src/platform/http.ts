@@ -130,6 +130,14 @@ export async function createHttpServer({ config, logger, metrics, version }: Htt
         description:
           'Self-hosted memory and self-model server. Five API faces over one core; see the README for credentials per face.',
       },
+      components: {
+        securitySchemes: {
+          selfModelKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Self-model key (/external/*)' },
+          cloneKey: { type: 'apiKey', in: 'header', name: 'X-Clone-API-Key', description: 'Recording-face key clone_…' },
+          platformKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Platform key: "ApiKey atm_…"' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'Access JWT, developer token clr_dev_…, or ingestion key' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

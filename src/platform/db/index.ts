@@ -84,8 +84,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     // int8 carries epoch-ms instants and counts; both fit a JS number exactly.
     types: { getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server emits 'error'. Idle ones reach the pool's listener; one checked out at that
+  // moment (Kysely adds no listener) would crash the process. The failed query itself still rejects.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const location = redactUrl(url);
   try {
     const client = await pool.connect();
@@ -113,4 +115,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && connectionErrorCodes.has(code)) return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error|database is locked/i.test(err.message);
+}
+
+/** True when a write broke a unique key (both engines). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

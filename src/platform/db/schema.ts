@@ -31,7 +31,24 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+export type CredentialKind = 'selfmodel' | 'clone' | 'platform' | 'developer' | 'ingestion';
+
+export interface CredentialsTable {
+  id: string;
+  tenant_id: string;
+  kind: CredentialKind;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
 export interface DB {
   tenants: TenantsTable;
   jobs: JobsTable;
+  credentials: CredentialsTable;
 }

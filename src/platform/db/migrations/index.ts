@@ -1,7 +1,9 @@
 // The ordered list of migrations. Add a numbered file and one line here; never edit a shipped one.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_credentials.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_credentials': m0002,
 };

@@ -1,0 +1,67 @@
+// Credential rows: queries and mapping only.
+import type { Kysely, Selectable } from 'kysely';
+import type { CredentialKind, CredentialsTable, DB } from '../platform/db/schema.js';
+
+export interface Credential {
+  id: string;
+  tenantId: string;
+  kind: CredentialKind;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+function toCredential(row: Selectable<CredentialsTable>): Credential {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: JSON.parse(row.scopes) as string[],
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+export async function insertCredential(db: Kysely<DB>, tenantId: string, c: Omit<Credential, 'tenantId'>, secretHash: string) {
+  await db
+    .insertInto('credentials')
+    .values({
+      id: c.id,
+      tenant_id: tenantId,
+      kind: c.kind,
+      name: c.name,
+      prefix: c.prefix,
+      secret_hash: secretHash,
+      scopes: JSON.stringify(c.scopes),
+      created_at: c.createdAt,
+      expires_at: c.expiresAt,
+      revoked_at: c.revokedAt,
+      last_used_at: c.lastUsedAt,
+    })
+    .execute();
+}
+
+/** The one lookup that runs before the tenant is known: by the hash of a presented secret. */
+export async function findCredentialByHash(db: Kysely<DB>, secretHash: string): Promise<Credential | undefined> {
+  const row = await db.selectFrom('credentials').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+  return row && toCredential(row);
+}
+
+/** Records use at most once a minute per credential, so authentication stays one read on the hot path. */
+export async function touchCredential(db: Kysely<DB>, tenantId: string, id: string, now: number): Promise<void> {
+  await db
+    .updateTable('credentials')
+    .set({ last_used_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)]))
+    .execute();
+}
