@@ -42,11 +42,6 @@ export const catalogue = {
     message: (d) => `${str(d.resource, 'Resource')} not found${d.id !== undefined ? `: ${String(d.id)}` : ''}`,
     hint: 'Check the id; rows of another tenant or user are reported as not found.',
   },
-  method_not_allowed: {
-    status: 405,
-    message: () => 'Method not allowed on this route',
-    hint: 'See /openapi.json for the methods this route accepts.',
-  },
   unauthorized: {
     status: 401,
     message: (d) => str(d.reason, 'Missing or invalid credentials'),

@@ -85,6 +85,8 @@ export async function createHttpServer({ config, logger, metrics, version }: Htt
     // One log line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
+    // While closing, requests on open keep-alive connections get shutting_down in their face's format.
+    return503OnClosing: false,
     genReqId: () => randomUUID(),
     childLoggerFactory: (parent, bindings, opts, raw) =>
       parent.child({ ...bindings, correlationId: correlationIdOf(raw.headers) }, opts),
@@ -94,10 +96,16 @@ export async function createHttpServer({ config, logger, metrics, version }: Htt
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('correlationId', '');
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = correlationIdOf(request.headers);
     reply.header('x-correlation-id', request.correlationId);
     reply.header('x-request-id', request.id);
+    if (closing) throw new AppError('shutting_down');
   });
 
   app.addHook('onResponse', async (request, reply) => {
