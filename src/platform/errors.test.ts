@@ -6,8 +6,8 @@ import { AppError, catalogue } from './errors.js';
 
 test('docs/errors.md lists every code with its status, and nothing else', () => {
   const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
-  const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
-  const expected = Object.entries(catalogue).map(([code, entry]) => [code, entry.status]);
+  const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)].map((m): [string, number] => [m[1]!, Number(m[2])]);
+  const expected = Object.entries(catalogue).map(([code, entry]): [string, number] => [code, entry.status]);
   assert.deepEqual(new Map(rows), new Map(expected));
 });
 
