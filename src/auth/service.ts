@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../platform/db/index.js';
 import type { TenantService } from '../tenants/service.js';
 import { insertTenant } from '../tenants/store.js';
 import { hashSecret, newSecret, visiblePrefix } from './secrets.js';
-import { type Credential, findCredentialByHash, insertCredential, touchCredential } from './store.js';
+import { type Credential, findCredentialByHash, insertCredential, revokeCredential, touchCredential } from './store.js';
 
 /** Who is calling, as every service sees it: always a tenant, and the credential that proved it. */
 export interface AuthContext {
@@ -66,6 +66,12 @@ export class AuthService {
     if (!usable) throw new AppError('unauthorized', { reason: 'Invalid credentials' });
     await this.touch(credential, now);
     return { tenantId: credential.tenantId, credentialId: credential.id, kind: credential.kind, scopes: credential.scopes };
+  }
+
+  /** Revokes a credential of this tenant; it stops working at once in every process (no cache). */
+  async revokeCredential(tenantId: string, id: string): Promise<void> {
+    const revoked = await revokeCredential(this.deps.db, tenantId, id, this.deps.clock.now());
+    if (!revoked) throw new AppError('not_found', { resource: 'Credential', id });
   }
 
   /**

@@ -65,3 +65,15 @@ export async function touchCredential(db: Kysely<DB>, tenantId: string, id: stri
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)]))
     .execute();
 }
+
+/** Marks a credential revoked; false when this tenant has no such live credential. */
+export async function revokeCredential(db: Kysely<DB>, tenantId: string, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('credentials')
+    .set({ revoked_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}

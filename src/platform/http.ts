@@ -18,12 +18,23 @@ import { AppError, isAppError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 
-export type HttpServer = FastifyInstance<any, any, any, Logger, ZodTypeProvider>;
+export type HttpServer = FastifyInstance<any, any, any, Logger, ZodTypeProvider> & { routeTable: RouteEntry[] };
 
 declare module 'fastify' {
   interface FastifyRequest {
     correlationId: string;
   }
+  interface FastifyContextConfig {
+    /** A route anyone may call (probes, docs, login). Every other route requires its face's credential. */
+    public?: boolean;
+  }
+}
+
+/** A served route as the router knows it; the auth sweep test walks this list. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  public: boolean;
 }
 
 const correlationIdPattern = /^[A-Za-z0-9._:\-]{1,128}$/;
@@ -96,6 +107,15 @@ export async function createHttpServer({ config, logger, metrics, version }: Htt
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('correlationId', '');
 
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method).filter((m) => m !== 'HEAD');
+    // The API reference pages are registered by @fastify/swagger-ui and are public documentation.
+    const isPublic = route.config?.public === true || route.url === '/docs' || route.url.startsWith('/docs/');
+    for (const method of methods) routeTable.push({ method, url: route.url, public: isPublic });
+  });
+  app.decorate('routeTable', routeTable);
+
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -150,5 +170,5 @@ export async function createHttpServer({ config, logger, metrics, version }: Htt
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' } });
-  return app;
+  return app as HttpServer;
 }

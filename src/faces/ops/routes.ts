@@ -6,6 +6,7 @@ import type { HttpServer } from '../../platform/http.js';
 import type { Metrics } from '../../platform/metrics.js';
 
 const tags = ['operations'];
+const config = { public: true };
 
 const readiness = z.object({
   status: z.enum(['ready', 'unavailable']),
@@ -21,6 +22,7 @@ export function registerOpsRoutes(app: HttpServer, deps: { database: Database; m
   app.get(
     '/healthz',
     {
+      config,
       schema: {
         tags,
         summary: 'Liveness: the process is up',
@@ -33,6 +35,7 @@ export function registerOpsRoutes(app: HttpServer, deps: { database: Database; m
   app.get(
     '/readyz',
     {
+      config,
       schema: {
         tags,
         summary: 'Readiness: the database is reachable and migrations are current',
@@ -54,7 +57,7 @@ export function registerOpsRoutes(app: HttpServer, deps: { database: Database; m
 
   app.get(
     '/metrics',
-    { schema: { tags, summary: 'Prometheus metrics (text exposition format)', response: { 200: z.string() } } },
+    { config, schema: { tags, summary: 'Prometheus metrics (text exposition format)', response: { 200: z.string() } } },
     async (_request, reply) => {
       const { contentType, body } = await deps.metrics.render();
       return reply.type(contentType).serializer((s: unknown) => s as string).send(body);
@@ -63,7 +66,7 @@ export function registerOpsRoutes(app: HttpServer, deps: { database: Database; m
 
   app.get(
     '/openapi.json',
-    { schema: { tags, summary: 'This OpenAPI 3.1 document', hide: true } },
+    { config, schema: { tags, summary: 'This OpenAPI 3.1 document', hide: true } },
     async () => app.swagger(),
   );
 }
