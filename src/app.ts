@@ -13,9 +13,17 @@ import { version } from './platform/version.js';
 import type { JobHandler } from './platform/worker.js';
 import { Worker } from './platform/worker.js';
 import { AuthService } from './auth/service.js';
+import { SessionService } from './auth/sessions.js';
+import { AccountService } from './auth/accounts.js';
+import { DeviceService } from './auth/devices.js';
+import { CallLogService } from './audit/service.js';
+import { RateLimiter } from './platform/rate-limit.js';
+import { InviteService } from './users/invites.js';
 import { registerOpsRoutes } from './faces/ops/routes.js';
 import { registerSelfModelRoutes } from './faces/selfmodel/routes.js';
+import { registerCallLog } from './faces/call-log.js';
 import { TenantService } from './tenants/service.js';
+import { UserService } from './users/service.js';
 
 export interface CoreDeps {
   config: Config;
@@ -35,7 +43,14 @@ export interface Core {
   queue: Queue;
   metrics: Metrics;
   tenants: TenantService;
+  users: UserService;
+  sessions: SessionService;
   auth: AuthService;
+  accounts: AccountService;
+  devices: DeviceService;
+  invites: InviteService;
+  limiter: RateLimiter;
+  callLog: CallLogService;
   jobHandlers: Record<string, JobHandler>;
 }
 
@@ -46,8 +61,31 @@ export function createCore(deps: CoreDeps): Core {
   const metrics = new Metrics(() => queue.countByStatus());
   const db = deps.database.db;
   const tenants = new TenantService({ db, clock, ids });
-  const auth = new AuthService({ db, clock, ids, tenants });
-  return { ...deps, clock, ids, queue, metrics, tenants, auth, jobHandlers: {} };
+  const users = new UserService({ db, clock, ids });
+  const sessions = new SessionService({ db, clock, ids, ...deps.config.sessions });
+  const limiter = new RateLimiter({ database: deps.database, clock });
+  const auth = new AuthService({ db, clock, ids, tenants, users, sessions, limiter });
+  const accounts = new AccountService({ db, clock, ids, tenants, users, sessions, auth, limiter });
+  const devices = new DeviceService({ db, clock, ids, users, accounts });
+  const invites = new InviteService({ db, clock, ids, users });
+  const callLog = new CallLogService({ db, logger: deps.logger });
+  return {
+    ...deps,
+    clock,
+    ids,
+    queue,
+    metrics,
+    tenants,
+    users,
+    sessions,
+    auth,
+    accounts,
+    devices,
+    invites,
+    limiter,
+    callLog,
+    jobHandlers: {},
+  };
 }
 
 export function createWorker(core: Core, overrides: { concurrency?: number; pollMs?: number } = {}): Worker {
@@ -70,6 +108,8 @@ export interface App {
 export async function createApp(deps: CoreDeps): Promise<App> {
   const core = createCore(deps);
   const http = await createHttpServer({ config: core.config, logger: core.logger, metrics: core.metrics, version });
+  registerCallLog(http, core);
+  http.addHook('onClose', () => core.callLog.flush());
   registerOpsRoutes(http, { database: core.database, metrics: core.metrics, version });
   registerSelfModelRoutes(http, { auth: core.auth });
   await http.ready();

@@ -1,77 +1,129 @@
-// Credentials: issue (secret shown once), authenticate by kind, and the bootstrap key for first start.
+// Authentication: keys of every kind (secret shown once, stored hashed), sessions, and the bootstrap key.
+// Every way in ends in a Principal: the tenant, the user if any, and what the caller may do.
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
+import { isUniqueViolation } from '../platform/db/index.js';
 import type { CredentialKind, DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
-import { isUniqueViolation } from '../platform/db/index.js';
-import type { TenantService } from '../tenants/service.js';
+import type { RateLimiter } from '../platform/rate-limit.js';
 import { insertTenant } from '../tenants/store.js';
+import type { TenantService } from '../tenants/service.js';
+import type { UserService } from '../users/service.js';
+import { type Principal, permissionsFromScopes } from './principal.js';
 import { hashSecret, newSecret, visiblePrefix } from './secrets.js';
-import { type Credential, findCredentialByHash, insertCredential, revokeCredential, touchCredential } from './store.js';
+import type { SessionService } from './sessions.js';
+import * as store from './store.js';
+import type { Credential } from './store.js';
 
-/** Who is calling, as every service sees it: always a tenant, and the credential that proved it. */
-export interface AuthContext {
-  tenantId: string;
-  credentialId: string;
-  kind: CredentialKind;
-  scopes: string[];
-}
+export type { Credential, Principal };
 
 export interface NewCredential {
   kind: CredentialKind;
   name?: string;
   scopes?: string[];
   expiresAt?: number | null;
+  /** A key that acts as this user (recording-face keys, per-user platform keys). */
+  userId?: string | null;
+  rateLimitPerMinute?: number | null;
 }
 
 const touchEveryMs = 60_000;
 
+/** Requests per minute per key when neither the key nor its tenant's plan sets a limit (001: 120 for developer tokens). */
+export const defaultRateLimits: Record<CredentialKind, number> = {
+  developer: 120,
+  selfmodel: 6000,
+  clone: 6000,
+  platform: 6000,
+  ingestion: 6000,
+};
+const invalid = () => new AppError('unauthorized', { reason: 'Invalid credentials' });
+
 export class AuthService {
   private readonly lastTouched = new Map<string, number>();
 
-  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; tenants: TenantService }) {}
+  constructor(
+    private readonly deps: {
+      db: Kysely<DB>;
+      clock: Clock;
+      ids: Ids;
+      tenants: TenantService;
+      users: UserService;
+      sessions: SessionService;
+      limiter: RateLimiter;
+    },
+  ) {}
 
   /** Issues a credential; the returned secret is never stored and cannot be shown again. */
-  async createCredential(tenantId: string, input: NewCredential) {
+  async createCredential(tenantId: string, input: NewCredential): Promise<{ credential: Credential; secret: string }> {
     const secret = newSecret(input.kind);
-    const credential: Omit<Credential, 'tenantId'> = {
-      id: this.deps.ids.next(),
-      kind: input.kind,
-      name: input.name ?? `${input.kind} key`,
-      prefix: visiblePrefix(secret),
-      scopes: input.scopes ?? [],
-      createdAt: this.deps.clock.now(),
-      expiresAt: input.expiresAt ?? null,
-      revokedAt: null,
-      lastUsedAt: null,
-    };
-    await insertCredential(this.deps.db, tenantId, credential, hashSecret(secret));
+    const credential = this.describe(input, secret);
+    await store.insertCredential(this.deps.db, tenantId, credential, hashSecret(secret));
     return { credential: { ...credential, tenantId }, secret };
   }
 
+  listCredentials(tenantId: string, filter: { kind?: CredentialKind; userId?: string } = {}): Promise<Credential[]> {
+    return store.listCredentials(this.deps.db, tenantId, filter);
+  }
+
+  /** Revokes a credential of this tenant; it stops working at once in every process (nothing is cached). */
+  async revokeCredential(tenantId: string, id: string, filter: { userId?: string } = {}): Promise<void> {
+    const revoked = await store.revokeCredential(this.deps.db, tenantId, id, this.deps.clock.now(), filter);
+    if (!revoked) throw new AppError('not_found', { resource: 'API key', id });
+  }
+
   /**
-   * Resolves a presented secret to its tenant. Unknown, revoked, expired and wrong-kind secrets all
+   * Resolves a presented key. Unknown, revoked, expired, wrong-kind keys and keys of a disabled user all
    * answer the same 401, so a caller learns nothing about which keys exist.
    */
-  async authenticate(acceptedKinds: readonly CredentialKind[], secret: string | undefined): Promise<AuthContext> {
+  async authenticateKey(acceptedKinds: readonly CredentialKind[], secret: string | undefined): Promise<Principal> {
     if (!secret) throw new AppError('unauthorized', { reason: 'Missing credentials' });
-    const credential = await findCredentialByHash(this.deps.db, hashSecret(secret));
+    const found = await store.findCredentialByHash(this.deps.db, hashSecret(secret));
     const now = this.deps.clock.now();
+    const credential = found?.credential;
     const usable =
       credential &&
       acceptedKinds.includes(credential.kind) &&
       credential.revokedAt === null &&
       (credential.expiresAt === null || credential.expiresAt > now);
-    if (!usable) throw new AppError('unauthorized', { reason: 'Invalid credentials' });
+    if (!usable) throw invalid();
+    let permissions = permissionsFromScopes(credential.scopes);
+    if (credential.userId) {
+      const user = await this.deps.users.activeUser(credential.tenantId, credential.userId);
+      if (!user) throw invalid();
+      permissions = new Set(await this.deps.users.permissionsOf(user));
+    }
+    await this.deps.limiter.hit({
+      bucket: `cred:${credential.id}`,
+      max: credential.rateLimitPerMinute ?? found.tenantRateLimit ?? defaultRateLimits[credential.kind],
+      windowMs: 60_000,
+    });
     await this.touch(credential, now);
-    return { tenantId: credential.tenantId, credentialId: credential.id, kind: credential.kind, scopes: credential.scopes };
+    return {
+      tenantId: credential.tenantId,
+      userId: credential.userId,
+      credentialId: credential.id,
+      credentialKind: credential.kind,
+      scopes: credential.scopes,
+      permissions,
+    };
   }
 
-  /** Revokes a credential of this tenant; it stops working at once in every process (no cache). */
-  async revokeCredential(tenantId: string, id: string): Promise<void> {
-    const revoked = await revokeCredential(this.deps.db, tenantId, id, this.deps.clock.now());
-    if (!revoked) throw new AppError('not_found', { resource: 'Credential', id });
+  /** Resolves an access JWT; the user must still be active. */
+  async authenticateAccessToken(token: string | undefined): Promise<Principal> {
+    if (!token) throw new AppError('unauthorized', { reason: 'Missing credentials' });
+    const subject = await this.deps.sessions.verifyAccess(token);
+    const user = await this.deps.users.activeUser(subject.tenantId, subject.userId);
+    if (!user) throw invalid();
+    return {
+      tenantId: user.tenantId,
+      userId: user.id,
+      credentialId: null,
+      credentialKind: null,
+      scopes: [],
+      permissions: new Set(await this.deps.users.permissionsOf(user)),
+    };
   }
 
   /**
@@ -80,28 +132,13 @@ export class AuthService {
    */
   async bootstrap(secret: string): Promise<{ created: boolean; tenantId?: string }> {
     if (await this.deps.tenants.first()) return { created: false };
-    const { clock, ids } = this.deps;
-    const tenant = { id: ids.next(), name: 'default', createdAt: clock.now() };
+    const tenant = { id: this.deps.ids.next(), name: 'default', createdAt: this.deps.clock.now(), rateLimitPerMinute: null };
+    const credential = this.describe({ kind: 'selfmodel', name: 'bootstrap key', scopes: ['admin'] }, secret);
     try {
       // One transaction: two processes starting at once leave one tenant and one key, not two tenants.
       await this.deps.db.transaction().execute(async (trx) => {
         await insertTenant(trx, tenant);
-        await insertCredential(
-          trx,
-          tenant.id,
-          {
-            id: ids.next(),
-            kind: 'selfmodel',
-            name: 'bootstrap key',
-            prefix: visiblePrefix(secret),
-            scopes: ['admin'],
-            createdAt: tenant.createdAt,
-            expiresAt: null,
-            revokedAt: null,
-            lastUsedAt: null,
-          },
-          hashSecret(secret),
-        );
+        await store.insertCredential(trx, tenant.id, credential, hashSecret(secret));
       });
     } catch (err) {
       if (isUniqueViolation(err)) return { created: false };
@@ -110,10 +147,26 @@ export class AuthService {
     return { created: true, tenantId: tenant.id };
   }
 
+  private describe(input: NewCredential, secret: string): Omit<Credential, 'tenantId'> {
+    return {
+      id: this.deps.ids.next(),
+      kind: input.kind,
+      name: input.name ?? `${input.kind} key`,
+      prefix: visiblePrefix(secret),
+      scopes: input.scopes ?? [],
+      userId: input.userId ?? null,
+      rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+      createdAt: this.deps.clock.now(),
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      lastUsedAt: null,
+    };
+  }
+
   private async touch(credential: Credential, now: number): Promise<void> {
     const last = this.lastTouched.get(credential.id) ?? credential.lastUsedAt ?? 0;
     if (now - last < touchEveryMs) return;
     this.lastTouched.set(credential.id, now);
-    await touchCredential(this.deps.db, credential.tenantId, credential.id, now);
+    await store.touchCredential(this.deps.db, credential.tenantId, credential.id, now);
   }
 }

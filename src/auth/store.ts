@@ -9,6 +9,9 @@ export interface Credential {
   name: string;
   prefix: string;
   scopes: string[];
+  userId: string | null;
+  /** Requests per minute for this key; null: the tenant's plan limit, else the kind's default. */
+  rateLimitPerMinute: number | null;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
@@ -23,6 +26,8 @@ function toCredential(row: Selectable<CredentialsTable>): Credential {
     name: row.name,
     prefix: row.prefix,
     scopes: JSON.parse(row.scopes) as string[],
+    userId: row.user_id,
+    rateLimitPerMinute: row.rate_limit_per_minute,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
@@ -41,6 +46,8 @@ export async function insertCredential(db: Kysely<DB>, tenantId: string, c: Omit
       prefix: c.prefix,
       secret_hash: secretHash,
       scopes: JSON.stringify(c.scopes),
+      user_id: c.userId,
+      rate_limit_per_minute: c.rateLimitPerMinute,
       created_at: c.createdAt,
       expires_at: c.expiresAt,
       revoked_at: c.revokedAt,
@@ -49,10 +56,20 @@ export async function insertCredential(db: Kysely<DB>, tenantId: string, c: Omit
     .execute();
 }
 
-/** The one lookup that runs before the tenant is known: by the hash of a presented secret. */
-export async function findCredentialByHash(db: Kysely<DB>, secretHash: string): Promise<Credential | undefined> {
-  const row = await db.selectFrom('credentials').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
-  return row && toCredential(row);
+/** The one lookup that runs before the tenant is known: by the hash of a presented secret, with the
+ * tenant's plan limit. */
+export async function findCredentialByHash(
+  db: Kysely<DB>,
+  secretHash: string,
+): Promise<{ credential: Credential; tenantRateLimit: number | null } | undefined> {
+  const row = await db
+    .selectFrom('credentials')
+    .innerJoin('tenants', 'tenants.id', 'credentials.tenant_id')
+    .selectAll('credentials')
+    .select('tenants.rate_limit_per_minute as tenant_rate_limit')
+    .where('credentials.secret_hash', '=', secretHash)
+    .executeTakeFirst();
+  return row && { credential: toCredential(row), tenantRateLimit: row.tenant_rate_limit };
 }
 
 /** Records use at most once a minute per credential, so authentication stays one read on the hot path. */
@@ -66,14 +83,40 @@ export async function touchCredential(db: Kysely<DB>, tenantId: string, id: stri
     .execute();
 }
 
-/** Marks a credential revoked; false when this tenant has no such live credential. */
-export async function revokeCredential(db: Kysely<DB>, tenantId: string, id: string, now: number): Promise<boolean> {
+/** Marks a credential revoked; false when this tenant (and user, if given) has no such live credential. */
+export async function revokeCredential(
+  db: Kysely<DB>,
+  tenantId: string,
+  id: string,
+  now: number,
+  filter: { userId?: string } = {},
+): Promise<boolean> {
   const r = await db
     .updateTable('credentials')
     .set({ revoked_at: now })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
+    .$if(filter.userId !== undefined, (q) => q.where('user_id', '=', filter.userId!))
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
+}
+
+/** Live (not revoked) credentials of a tenant, newest first; never their secrets. */
+export async function listCredentials(
+  db: Kysely<DB>,
+  tenantId: string,
+  filter: { kind?: CredentialKind; userId?: string },
+): Promise<Credential[]> {
+  const rows = await db
+    .selectFrom('credentials')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('revoked_at', 'is', null)
+    .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
+    .$if(filter.userId !== undefined, (q) => q.where('user_id', '=', filter.userId!))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toCredential);
 }

@@ -21,6 +21,8 @@ const envSchema = z.object({
   ENGRAM_WORKER_CONCURRENCY: positiveInt.max(64).default(2),
   ENGRAM_JOB_LEASE_SECONDS: positiveInt.default(30),
   ENGRAM_SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
+  ENGRAM_ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  ENGRAM_REFRESH_TOKEN_TTL_DAYS: positiveInt.default(30),
   ENGRAM_BOOTSTRAP_KEY: z.string().min(32, 'a secret of at least 32 characters').optional(),
 });
 
@@ -33,6 +35,7 @@ export type Config = {
   bodyLimitBytes: number;
   worker: { concurrency: number; leaseMs: number };
   shutdownTimeoutMs: number;
+  sessions: { accessTtlMs: number; refreshTtlMs: number };
   /** Self-model admin key created with the default tenant when the database has no tenant yet. */
   bootstrapKey: string | undefined;
 };
@@ -67,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.ENGRAM_BODY_LIMIT,
     worker: { concurrency: e.ENGRAM_WORKER_CONCURRENCY, leaseMs: e.ENGRAM_JOB_LEASE_SECONDS * 1000 },
     shutdownTimeoutMs: e.ENGRAM_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    sessions: { accessTtlMs: e.ENGRAM_ACCESS_TOKEN_TTL_SECONDS * 1000, refreshTtlMs: e.ENGRAM_REFRESH_TOKEN_TTL_DAYS * 86_400_000 },
     bootstrapKey: e.ENGRAM_BOOTSTRAP_KEY,
   };
 }

@@ -56,8 +56,8 @@ for (const { engine, skip } of await testEngines()) {
       const b = await app.core.tenants.create('tenant-b');
       const keyA = await app.core.auth.createCredential(a.id, { kind: 'selfmodel' });
       const keyB = await app.core.auth.createCredential(b.id, { kind: 'selfmodel' });
-      assert.equal((await app.core.auth.authenticate(['selfmodel'], keyA.secret)).tenantId, a.id);
-      assert.equal((await app.core.auth.authenticate(['selfmodel'], keyB.secret)).tenantId, b.id);
+      assert.equal((await app.core.auth.authenticateKey(['selfmodel'], keyA.secret)).tenantId, a.id);
+      assert.equal((await app.core.auth.authenticateKey(['selfmodel'], keyB.secret)).tenantId, b.id);
     });
   });
 

@@ -5,6 +5,7 @@ export interface TenantsTable {
   id: string;
   name: string;
   created_at: number;
+  rate_limit_per_minute: number | null;
 }
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'dead';
@@ -45,10 +46,133 @@ export interface CredentialsTable {
   expires_at: number | null;
   revoked_at: number | null;
   last_used_at: number | null;
+  user_id: string | null;
+  rate_limit_per_minute: number | null;
+}
+
+export interface ServerSettingsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
+export interface RolesTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  permissions: string;
+  is_system: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type UserStatus = 'active' | 'disabled';
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  username: string;
+  email: string;
+  display_name: string | null;
+  password_hash: string;
+  role_id: string;
+  status: UserStatus;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  device_id: string | null;
+  created_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface DevicesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  public_key: string;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+export interface DeviceChallengesTable {
+  id: string;
+  tenant_id: string;
+  device_id: string;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface RateLimitWindowsTable {
+  bucket: string;
+  window_start: number;
+  hits: number;
+}
+
+export interface CallLogTable {
+  id: string;
+  tenant_id: string;
+  at: number;
+  level: string;
+  method: string;
+  route: string;
+  status: number;
+  latency_ms: number;
+  credential_id: string | null;
+  user_id: string | null;
+  identity_id: string | null;
+  plugin_id: string | null;
+  correlation_id: string;
+  request_id: string;
+}
+
+export interface InvitesTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  token_hash: string;
+  role_id: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
+export interface WaitlistTable {
+  id: string;
+  email: string;
+  note: string | null;
+  created_at: number;
 }
 
 export interface DB {
   tenants: TenantsTable;
   jobs: JobsTable;
   credentials: CredentialsTable;
+  server_settings: ServerSettingsTable;
+  roles: RolesTable;
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  devices: DevicesTable;
+  device_challenges: DeviceChallengesTable;
+  rate_limit_windows: RateLimitWindowsTable;
+  call_log: CallLogTable;
+  invites: InvitesTable;
+  waitlist: WaitlistTable;
 }
