@@ -12,7 +12,12 @@ import { type FaceName, faceOf } from './error-format.js';
 /** How each face presents its credential. A face with routes but no entry here fails the sweep. */
 const presenters: Partial<Record<FaceName, { kind: CredentialKind; headers: (secret: string) => Record<string, string> }>> = {
   selfmodel: { kind: 'selfmodel', headers: (s) => ({ 'x-api-key': s }) },
+  platform: { kind: 'platform', headers: (s) => ({ authorization: `ApiKey ${s}` }) },
+  clone: { kind: 'clone', headers: (s) => ({ 'x-clone-api-key': s }) },
 };
+
+/** Faces that also take an access JWT as `Authorization: Bearer`: an expired or forged one is refused too. */
+const takesJwt = new Set<FaceName>(['platform', 'clone']);
 
 const otherKind: Record<CredentialKind, CredentialKind> = {
   selfmodel: 'clone',
@@ -43,6 +48,7 @@ describe('route auth sweep (sqlite)', () => {
   let app: App;
   const clock = new ManualClock();
   const bad: Record<string, Partial<Record<FaceName, string>>> = { expired: {}, revoked: {}, 'wrong kind': {} };
+  let expiredJwt = '';
 
   before(async () => {
     db = await createTestDatabase('sqlite');
@@ -57,7 +63,9 @@ describe('route auth sweep (sqlite)', () => {
       bad.revoked![face] = revoked.secret;
       bad['wrong kind']![face] = wrong.secret;
     }
-    clock.advance(10);
+    const person = await app.core.accounts.signup({ username: 'sweeper', email: 'sweeper@example.test', password: 'long enough pw' });
+    expiredJwt = person.accessToken;
+    clock.advance(24 * 3600_000);
   });
   after(async () => {
     await app?.http.close();
@@ -75,6 +83,12 @@ describe('route auth sweep (sqlite)', () => {
         ['none', {}],
         ['malformed', presenter.headers('not a key at all')],
         ...Object.entries(bad).map(([what, byFace]): [string, Record<string, string>] => [what, presenter.headers(byFace[face]!)]),
+        ...(takesJwt.has(face)
+          ? ([
+              ['expired JWT', { authorization: `Bearer ${expiredJwt}` }],
+              ['forged JWT', { authorization: `Bearer ${expiredJwt.slice(0, -4)}AAAA` }],
+            ] as [string, Record<string, string>][])
+          : []),
       ];
       for (const [what, headers] of attempts) {
         const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
