@@ -1,11 +1,11 @@
 // The durable job queue: rows in the `jobs` table, claimed with a lease, retried with backoff, then dead.
 // Every state change is one statement fenced by the lease token, so a worker that lost its lease
 // (killed, stalled) can never complete or fail a job another worker now holds.
-import { sql, type Selectable } from 'kysely';
+import { type Kysely, sql, type Selectable } from 'kysely';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Database } from './db/index.js';
-import type { JobStatus, JobsTable } from './db/schema.js';
+import type { DB, JobStatus, JobsTable } from './db/schema.js';
 import type { Ids } from './ids.js';
 import { createIds } from './ids.js';
 
@@ -111,9 +111,13 @@ export class Queue {
     return () => this.listeners.delete(listener);
   }
 
-  async enqueue(input: EnqueueInput): Promise<{ job: Job; created: boolean }> {
+  /**
+   * Queues a job. Pass the caller's transaction as `executor` to make the job part of the same commit as
+   * the rows it will work on (nothing accepted without its job, no job without its rows).
+   */
+  async enqueue(input: EnqueueInput, executor: Kysely<DB> = this.db): Promise<{ job: Job; created: boolean }> {
     const now = this.clock.now();
-    const inserted = await this.db
+    const inserted = await executor
       .insertInto('jobs')
       .values({
         id: this.ids.next(),
@@ -142,7 +146,7 @@ export class Queue {
       for (const listener of this.listeners) listener();
       return { job: toJob(inserted), created: true };
     }
-    const existing = await this.db
+    const existing = await executor
       .selectFrom('jobs')
       .selectAll()
       .where('tenant_id', '=', input.tenantId)

@@ -27,9 +27,16 @@ export interface WorkerOptions {
   onJobFinished?: (kind: string, outcome: JobOutcome, durationMs: number) => void;
 }
 
+/** One execution of a job in this worker; the same job may be re-claimed while an old run winds down. */
+interface Run {
+  job: Job;
+  done: Promise<void>;
+  abort: AbortController;
+}
+
 export class Worker {
   readonly id: string;
-  private readonly running = new Map<string, { job: Job; done: Promise<void>; abort: AbortController }>();
+  private readonly running = new Set<Run>();
   private stopping = false;
   private started = false;
   private timer: NodeJS.Timeout | undefined;
@@ -80,7 +87,7 @@ export class Worker {
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.polling;
-    const all = Promise.all([...this.running.values()].map((r) => r.done));
+    const all = Promise.all([...this.running].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
@@ -88,17 +95,17 @@ export class Worker {
     const result = await Promise.race([all.then(() => 'done' as const), graceOver]);
     clearTimeout(timer);
     if (result === 'done') return;
-    for (const { job, abort } of this.running.values()) {
+    for (const { job, abort } of this.running) {
       abort.abort(new Error('worker stopping'));
       const released = await this.opts.queue.release(job).catch(() => false);
       this.opts.logger.warn({ jobId: job.id, kind: job.kind, released }, 'released job at shutdown');
     }
   }
 
+  /** The poll timer keeps the process alive: a started worker runs until stop(), even with nothing else to do. */
   private schedule(): void {
     if (this.stopping) return;
     this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 500);
-    this.timer.unref();
   }
 
   private async poll(): Promise<void> {
@@ -122,11 +129,12 @@ export class Worker {
 
   private run(job: Job): void {
     const abort = new AbortController();
-    const done = this.execute(job, abort).finally(() => {
-      this.running.delete(job.id);
+    const run: Run = { job, abort, done: Promise.resolve() };
+    run.done = this.execute(job, abort).finally(() => {
+      this.running.delete(run);
       this.wake();
     });
-    this.running.set(job.id, { job, done, abort });
+    this.running.add(run);
   }
 
   private async execute(job: Job, abort: AbortController): Promise<void> {
