@@ -80,18 +80,18 @@ export async function createTestDatabase(engine: Engine, options: { migrate?: bo
   const url = withSearchPath(testPostgresUrl, schema);
   const config = { engine: 'postgres' as const, url };
   const database = await openDatabase(config, { poolSize: 4 });
-  if (migrate) await migrateToLatest(database);
-  return {
-    engine,
-    database,
-    config,
-    env: { DATABASE_URL: url },
-    cleanup: async () => {
-      await database.close();
-      const client = new pg.Client({ connectionString: testPostgresUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
+  const cleanup = async () => {
+    await database.close();
+    const client = new pg.Client({ connectionString: testPostgresUrl });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
   };
+  try {
+    if (migrate) await migrateToLatest(database);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  return { engine, database, config, env: { DATABASE_URL: url }, cleanup };
 }
