@@ -20,7 +20,9 @@ import { CallLogService } from './audit/service.js';
 import { RateLimiter } from './platform/rate-limit.js';
 import { InviteService } from './users/invites.js';
 import { registerOpsRoutes } from './faces/ops/routes.js';
+import { registerPlatformRoutes } from './faces/platform/routes.js';
 import { registerSelfModelRoutes } from './faces/selfmodel/routes.js';
+import { registerCloneRoutes } from './faces/clone/routes.js';
 import { registerCallLog } from './faces/call-log.js';
 import { TenantService } from './tenants/service.js';
 import { UserService } from './users/service.js';
@@ -61,13 +63,13 @@ export function createCore(deps: CoreDeps): Core {
   const metrics = new Metrics(() => queue.countByStatus());
   const db = deps.database.db;
   const tenants = new TenantService({ db, clock, ids });
-  const users = new UserService({ db, clock, ids });
   const sessions = new SessionService({ db, clock, ids, ...deps.config.sessions });
+  const users = new UserService({ db, clock, ids, sessions });
   const limiter = new RateLimiter({ database: deps.database, clock });
   const auth = new AuthService({ db, clock, ids, tenants, users, sessions, limiter });
-  const accounts = new AccountService({ db, clock, ids, tenants, users, sessions, auth, limiter });
-  const devices = new DeviceService({ db, clock, ids, users, accounts });
   const invites = new InviteService({ db, clock, ids, users });
+  const accounts = new AccountService({ db, clock, ids, tenants, users, sessions, auth, limiter, invites });
+  const devices = new DeviceService({ db, clock, ids, users, accounts, sessions });
   const callLog = new CallLogService({ db, logger: deps.logger });
   return {
     ...deps,
@@ -112,6 +114,8 @@ export async function createApp(deps: CoreDeps): Promise<App> {
   http.addHook('onClose', () => core.callLog.flush());
   registerOpsRoutes(http, { database: core.database, metrics: core.metrics, version });
   registerSelfModelRoutes(http, { auth: core.auth });
+  registerPlatformRoutes(http, core);
+  registerCloneRoutes(http, core);
   await http.ready();
   return { core, http };
 }

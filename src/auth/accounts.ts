@@ -7,7 +7,8 @@ import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
 import type { RateLimiter } from '../platform/rate-limit.js';
 import type { TenantService } from '../tenants/service.js';
-import type { NewUser, User, UserService } from '../users/service.js';
+import { type NewUser, type User, type UserService, validateNewUser } from '../users/service.js';
+import type { InviteService } from '../users/invites.js';
 import type { AuthService } from './service.js';
 import type { SessionService, TokenPair } from './sessions.js';
 
@@ -30,6 +31,7 @@ export class AccountService {
       sessions: SessionService;
       auth: AuthService;
       limiter: RateLimiter;
+      invites: InviteService;
     },
   ) {}
 
@@ -41,13 +43,24 @@ export class AccountService {
 
   /**
    * A new person: a tenant of their own with them as its admin — unless they bring an invite, which
-   * places them in the inviting tenant with the invited role.
+   * places them in the inviting tenant with the invited role. The invite is consumed first (so two
+   * signups cannot share it) and given back if the user cannot be created (e.g. the name is taken).
    */
-  async signup(input: Omit<NewUser, 'role'>, placement?: { tenantId: string; role: string }): Promise<Session> {
-    const { users, tenants } = this.deps;
-    if (placement) return this.startSession(await users.createUnchecked(placement.tenantId, { ...input, role: placement.role }));
-    const tenant = await tenants.create(input.username);
-    return this.startSession(await users.createUnchecked(tenant.id, { ...input, role: 'admin' }));
+  async signup(input: Omit<NewUser, 'role'>, options: { inviteToken?: string } = {}): Promise<Session> {
+    const { users, tenants, invites } = this.deps;
+    // Before anything is written: an invalid form must not leave a tenant behind or use up an invite.
+    validateNewUser(input);
+    if (options.inviteToken === undefined) {
+      const tenant = await tenants.create(input.username);
+      return this.startSession(await users.createUnchecked(tenant.id, { ...input, role: 'admin' }));
+    }
+    const placement = await invites.accept(options.inviteToken, input.email);
+    try {
+      return await this.startSession(await users.createUnchecked(placement.tenantId, { ...input, role: placement.role }));
+    } catch (err) {
+      await invites.giveBack(placement);
+      throw err;
+    }
   }
 
   /**

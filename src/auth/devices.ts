@@ -8,6 +8,7 @@ import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
 import type { UserService } from '../users/service.js';
 import type { AccountService, Session } from './accounts.js';
+import type { SessionService } from './sessions.js';
 import { type Principal, requireUser } from './principal.js';
 
 export interface Device {
@@ -60,7 +61,14 @@ const toDevice = (r: Selectable<DevicesTable>): Device => ({
 
 export class DeviceService {
   constructor(
-    private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; users: UserService; accounts: AccountService },
+    private readonly deps: {
+      db: Kysely<DB>;
+      clock: Clock;
+      ids: Ids;
+      users: UserService;
+      accounts: AccountService;
+      sessions: SessionService;
+    },
   ) {}
 
   async register(principal: Principal, input: { name: string; publicKey: string; metadata?: Record<string, unknown> }): Promise<Device> {
@@ -134,8 +142,10 @@ export class DeviceService {
     return this.get(principal, id);
   }
 
+  /** Removes a device: its pending challenges go, and the sessions it started end. */
   async remove(principal: Principal, id: string): Promise<void> {
     await this.get(principal, id);
+    await this.deps.sessions.revokeDevice(principal.tenantId, id);
     await this.deps.db.deleteFrom('device_challenges').where('tenant_id', '=', principal.tenantId).where('device_id', '=', id).execute();
     await this.deps.db.deleteFrom('devices').where('tenant_id', '=', principal.tenantId).where('id', '=', id).execute();
   }

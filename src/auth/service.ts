@@ -10,7 +10,7 @@ import type { RateLimiter } from '../platform/rate-limit.js';
 import { insertTenant } from '../tenants/store.js';
 import type { TenantService } from '../tenants/service.js';
 import type { UserService } from '../users/service.js';
-import { type Principal, permissionsFromScopes } from './principal.js';
+import { type Principal, permissionsFromScopes, requirePermission } from './principal.js';
 import { hashSecret, newSecret, visiblePrefix } from './secrets.js';
 import type { SessionService } from './sessions.js';
 import * as store from './store.js';
@@ -68,9 +68,35 @@ export class AuthService {
   }
 
   /** Revokes a credential of this tenant; it stops working at once in every process (nothing is cached). */
-  async revokeCredential(tenantId: string, id: string, filter: { userId?: string } = {}): Promise<void> {
+  async revokeCredential(tenantId: string, id: string, filter: { userId?: string; kind?: CredentialKind } = {}): Promise<void> {
     const revoked = await store.revokeCredential(this.deps.db, tenantId, id, this.deps.clock.now(), filter);
     if (!revoked) throw new AppError('not_found', { resource: 'API key', id });
+  }
+
+  /** A platform key that acts as one of the tenant's users (UserManage); the secret is returned once. */
+  async createUserKey(
+    principal: Principal,
+    userId: string,
+    input: { name?: string; expiresAt?: number | null } = {},
+  ): Promise<{ credential: Credential; secret: string }> {
+    requirePermission(principal, 'UserManage');
+    const user = await this.deps.users.get(principal, userId);
+    return this.createCredential(principal.tenantId, {
+      kind: 'platform',
+      userId: user.id,
+      name: input.name ?? `${user.username} platform key`,
+      expiresAt: input.expiresAt ?? null,
+    });
+  }
+
+  /** Revokes every live platform key of one of the tenant's users (UserManage); returns their ids. */
+  async revokeUserKeys(principal: Principal, userId: string): Promise<string[]> {
+    requirePermission(principal, 'UserManage');
+    const user = await this.deps.users.get(principal, userId);
+    const keys = await store.listCredentials(this.deps.db, principal.tenantId, { kind: 'platform', userId: user.id });
+    const now = this.deps.clock.now();
+    for (const key of keys) await store.revokeCredential(this.deps.db, principal.tenantId, key.id, now);
+    return keys.map((k) => k.id);
   }
 
   /**

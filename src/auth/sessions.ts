@@ -124,6 +124,17 @@ export class SessionService {
       .execute();
   }
 
+  /** Ends every session a device started (the device was removed). */
+  async revokeDevice(tenantId: string, deviceId: string): Promise<void> {
+    await this.deps.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: this.deps.clock.now() })
+      .where('tenant_id', '=', tenantId)
+      .where('device_id', '=', deviceId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
   async verifyAccess(token: string): Promise<SessionSubject> {
     const key = await this.signingKey();
     try {

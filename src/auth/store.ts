@@ -89,7 +89,7 @@ export async function revokeCredential(
   tenantId: string,
   id: string,
   now: number,
-  filter: { userId?: string } = {},
+  filter: { userId?: string; kind?: CredentialKind } = {},
 ): Promise<boolean> {
   const r = await db
     .updateTable('credentials')
@@ -98,6 +98,7 @@ export async function revokeCredential(
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .$if(filter.userId !== undefined, (q) => q.where('user_id', '=', filter.userId!))
+    .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }

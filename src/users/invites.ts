@@ -20,9 +20,7 @@ export class InviteService {
     requirePermission(principal, 'UserManage');
     if (!input.email.includes('@')) throw new AppError('validation_failed', { summary: 'email: must contain @' });
     await this.deps.users.ensureSystemRoles(principal.tenantId);
-    const roles = await this.deps.users.listRoles(principal);
-    const role = roles.find((r) => r.id === input.role || r.name === (input.role ?? 'member'));
-    if (!role) throw new AppError('validation_failed', { summary: `role: no role ${input.role}` });
+    const role = await this.deps.users.roleOf(principal.tenantId, input.role ?? 'member');
     const token = `inv_${randomBytes(24).toString('base64url')}`;
     const now = this.deps.clock.now();
     const invite = { id: this.deps.ids.next(), email: input.email.trim().toLowerCase(), role: role.name, expiresAt: now + inviteTtlMs };
@@ -44,7 +42,7 @@ export class InviteService {
   }
 
   /** Consumes an invite token (once) and says where its holder belongs. */
-  async accept(token: string, email: string): Promise<{ tenantId: string; role: string }> {
+  async accept(token: string, email: string): Promise<{ inviteId: string; tenantId: string; role: string }> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const refused = new AppError('validation_failed', { summary: 'invite_token: invalid, expired, used, or for another email' });
@@ -64,7 +62,17 @@ export class InviteService {
       .where('expires_at', '>', now)
       .executeTakeFirst();
     if (taken.numUpdatedRows === 0n) throw refused;
-    return { tenantId: row.tenant_id, role: row.role };
+    return { inviteId: row.id, tenantId: row.tenant_id, role: row.role };
+  }
+
+  /** Makes an accepted invite usable again, when the signup it was for failed. */
+  async giveBack(placement: { inviteId: string; tenantId: string }): Promise<void> {
+    await this.deps.db
+      .updateTable('invites')
+      .set({ accepted_at: null })
+      .where('tenant_id', '=', placement.tenantId)
+      .where('id', '=', placement.inviteId)
+      .execute();
   }
 
   /** Public: joins the waitlist; joining twice is not an error and reveals nothing. */

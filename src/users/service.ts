@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { type Principal, requirePermission } from '../auth/principal.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { SessionService } from '../auth/sessions.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/index.js';
 import type { DB, UserStatus } from '../platform/db/schema.js';
@@ -35,7 +36,7 @@ export function validateNewUser(input: { username: string; email: string; passwo
 }
 
 export class UserService {
-  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids }) {}
+  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; sessions: SessionService }) {}
 
   private get db() {
     return this.deps.db;
@@ -93,8 +94,9 @@ export class UserService {
     const found = await store.findLoginByUsername(this.db, username);
     const ok = await verifyPassword(password, found?.passwordHash ?? decoyHash);
     if (!found || !ok || found.user.status !== 'active') throw new AppError('unauthorized', { reason: 'Invalid username or password' });
-    await store.updateUser(this.db, found.user.tenantId, found.user.id, { last_login_at: this.deps.clock.now() }, this.deps.clock.now());
-    return found.user;
+    const now = this.deps.clock.now();
+    await store.updateUser(this.db, found.user.tenantId, found.user.id, { last_login_at: now }, now);
+    return { ...found.user, lastLoginAt: now, updatedAt: now };
   }
 
   /** The user behind a session or user-bound key, if still active. */
@@ -151,6 +153,7 @@ export class UserService {
       ...(role ? { role_id: role.id } : {}),
       ...(changes.status ? { status: changes.status } : {}),
     });
+    if (changes.status === 'disabled') await this.deps.sessions.revokeUser(principal.tenantId, id);
     return this.get(principal, id);
   }
 
@@ -171,6 +174,7 @@ export class UserService {
     requirePermission(principal, 'UserManage');
     if (principal.userId === id) throw new AppError('conflict', { reason: 'You cannot delete yourself' });
     await this.change(principal.tenantId, id, { deleted_at: this.deps.clock.now(), status: 'disabled' });
+    await this.deps.sessions.revokeUser(principal.tenantId, id);
   }
 
   async changeOwnPassword(principal: Principal, userId: string, current: string, next: string): Promise<void> {
@@ -178,12 +182,14 @@ export class UserService {
     if (!hash || !(await verifyPassword(current, hash))) throw new AppError('unauthorized', { reason: 'The current password is wrong' });
     if (next.length < 8) throw new AppError('validation_failed', { summary: 'newPassword: at least 8 characters' });
     await this.change(principal.tenantId, userId, { password_hash: await hashPassword(next) });
+    await this.deps.sessions.revokeUser(principal.tenantId, userId);
   }
 
   async resetPassword(principal: Principal, id: string, next: string): Promise<void> {
     requirePermission(principal, 'UserManage');
     if (next.length < 8) throw new AppError('validation_failed', { summary: 'newPassword: at least 8 characters' });
     await this.change(principal.tenantId, id, { password_hash: await hashPassword(next) });
+    await this.deps.sessions.revokeUser(principal.tenantId, id);
   }
 
   // Roles
@@ -220,7 +226,12 @@ export class UserService {
     if (role.isSystem && changes.name !== undefined && changes.name !== role.name) {
       throw new AppError('conflict', { reason: 'System roles cannot be renamed' });
     }
-    await store.updateRole(this.db, principal.tenantId, id, changes, this.deps.clock.now());
+    try {
+      await store.updateRole(this.db, principal.tenantId, id, changes, this.deps.clock.now());
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('conflict', { reason: `A role named ${changes.name} exists` });
+      throw err;
+    }
     return this.getRole(principal, id);
   }
 
@@ -237,13 +248,24 @@ export class UserService {
     const role = await this.getRole(principal, id);
     if (role.isSystem) throw new AppError('conflict', { reason: 'System roles cannot be deleted' });
     if (await store.roleInUse(this.db, principal.tenantId, id)) throw new AppError('conflict', { reason: 'Users still hold this role' });
-    await store.deleteRole(this.db, principal.tenantId, id);
+    // Deleted users keep their row (and its reference to a role): move them to member so the role can go.
+    await this.ensureSystemRoles(principal.tenantId);
+    const member = await this.resolveRole(principal.tenantId, 'member');
+    await this.db.transaction().execute(async (trx) => {
+      await store.reassignDeletedUsers(trx, principal.tenantId, id, member.id);
+      await store.deleteRole(trx, principal.tenantId, id);
+    });
   }
 
   private checkPermissions(perms: string[]): Permission[] {
     const unknown = perms.filter((p) => !isPermission(p));
     if (unknown.length) throw new AppError('validation_failed', { summary: `unknown permissions: ${unknown.join(', ')}` });
     return [...new Set(perms)] as Permission[];
+  }
+
+  /** A role of the tenant by id or name, for flows that assign roles (invites); no permission check. */
+  roleOf(tenantId: string, idOrName: string): Promise<Role> {
+    return this.resolveRole(tenantId, idOrName);
   }
 
   private async resolveRole(tenantId: string, idOrName: string): Promise<Role> {
@@ -253,7 +275,13 @@ export class UserService {
   }
 
   private async change(tenantId: string, id: string, changes: store.UserChanges): Promise<void> {
-    const changed = await store.updateUser(this.db, tenantId, id, changes, this.deps.clock.now());
+    let changed: boolean;
+    try {
+      changed = await store.updateUser(this.db, tenantId, id, changes, this.deps.clock.now());
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('conflict', { reason: 'That email is already registered' });
+      throw err;
+    }
     if (!changed) throw new AppError('not_found', { resource: 'User', id });
   }
 }

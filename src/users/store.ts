@@ -197,6 +197,17 @@ export async function deleteRole(db: Kysely<DB>, tenantId: string, id: string): 
   return r.numDeletedRows > 0n;
 }
 
+/** Gives soft-deleted users of one role another role (they hold no rights; the reference must stay valid). */
+export async function reassignDeletedUsers(db: Kysely<DB>, tenantId: string, fromRoleId: string, toRoleId: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ role_id: toRoleId })
+    .where('tenant_id', '=', tenantId)
+    .where('role_id', '=', fromRoleId)
+    .where('deleted_at', 'is not', null)
+    .execute();
+}
+
 export async function roleInUse(db: Kysely<DB>, tenantId: string, roleId: string): Promise<boolean> {
   const row = await db
     .selectFrom('users')

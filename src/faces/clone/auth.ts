@@ -13,4 +13,5 @@ export function cloneAuth(auth: AuthService) {
   };
 }
 
-export const cloneSecurity = [{ bearer: [] }, { cloneKey: [] }];
+/** Either credential opens a route (OpenAPI `security`: alternatives). */
+export const cloneSecurity: Record<string, string[]>[] = [{ bearer: [] }, { cloneKey: [] }];

@@ -12,4 +12,4 @@ export function platformAuth(auth: AuthService) {
   };
 }
 
-export const platformSecurity = [{ bearer: [] }, { platformKey: [] }];
+export const platformSecurity: Record<string, string[]>[] = [{ bearer: [] }, { platformKey: [] }];

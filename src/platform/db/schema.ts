@@ -161,6 +161,119 @@ export interface WaitlistTable {
   created_at: number;
 }
 
+export type SubjectKind = 'external_user' | 'account_user' | 'identity';
+
+export interface SubjectsTable {
+  id: string;
+  tenant_id: string;
+  kind: SubjectKind;
+  external_id: string | null;
+  email: string | null;
+  app_id: string | null;
+  user_id: string | null;
+  display_name: string | null;
+  self_model_id: string;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type MemorySessionStatus = 'created' | 'active' | 'completed' | 'failed' | 'abandoned';
+
+export interface MemorySessionsTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  session_type: string;
+  expected_episode_count: number | null;
+  processed_episode_count: Generated<number>;
+  status: MemorySessionStatus;
+  metadata: string;
+  causation_id: string | null;
+  correlation_id: string | null;
+  error_message: string | null;
+  summary: string | null;
+  snapshot: string | null;
+  created_at: number;
+  updated_at: number;
+  last_activity_at: number;
+  completed_at: number | null;
+}
+
+export type EventStatus = 'received' | 'processing' | 'processed' | 'failed';
+
+export interface EventsTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  idempotency_key: string;
+  envelope_id: string;
+  source: string;
+  input_type: string;
+  schema_version: string | null;
+  session_id: string | null;
+  occurred_at: number;
+  received_at: number;
+  data: string;
+  content_hash: string;
+  speaker: string | null;
+  text: string;
+  status: EventStatus;
+  episode_id: string | null;
+  belief_ids: string | null;
+  error_message: string | null;
+  processed_at: number | null;
+}
+
+export interface EpisodesTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  event_id: string;
+  session_id: string | null;
+  occurred_at: number;
+  summary: string;
+  created_at: number;
+}
+
+export type BeliefStatus = 'active' | 'superseded' | 'retracted';
+
+export interface BeliefsTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  about: string;
+  predicate: string;
+  object: string;
+  object_key: string;
+  statement: string;
+  positive: number;
+  category: string;
+  confidence: number;
+  confirmations: number;
+  status: BeliefStatus;
+  source: string;
+  valid_from: number;
+  valid_to: number | null;
+  when_at: number | null;
+  first_seen: number;
+  last_confirmed: number;
+  recorded_at: number;
+  superseded_at: number | null;
+  superseded_by: string | null;
+  contradicts: string | null;
+  updated_at: number;
+}
+
+export interface BeliefEvidenceTable {
+  tenant_id: string;
+  belief_id: string;
+  event_id: string;
+  subject_id: string;
+  envelope_id: string;
+  created_at: number;
+}
+
 export interface DB {
   tenants: TenantsTable;
   jobs: JobsTable;
@@ -175,4 +288,10 @@ export interface DB {
   call_log: CallLogTable;
   invites: InvitesTable;
   waitlist: WaitlistTable;
+  subjects: SubjectsTable;
+  memory_sessions: MemorySessionsTable;
+  events: EventsTable;
+  episodes: EpisodesTable;
+  beliefs: BeliefsTable;
+  belief_evidence: BeliefEvidenceTable;
 }
