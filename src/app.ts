@@ -23,7 +23,21 @@ import { registerOpsRoutes } from './faces/ops/routes.js';
 import { registerPlatformRoutes } from './faces/platform/routes.js';
 import { registerSelfModelRoutes } from './faces/selfmodel/routes.js';
 import { registerCloneRoutes } from './faces/clone/routes.js';
+import { registerPublicV1Routes } from './faces/public-v1/routes.js';
+import { DocumentService } from './documents/service.js';
+import { GovernanceService } from './governance/service.js';
 import { registerCallLog } from './faces/call-log.js';
+import { BeliefService } from './beliefs/service.js';
+import { ContextService } from './context/service.js';
+import { recentEpisodes } from './episodes/store.js';
+import { EventService } from './events/service.js';
+import { MemorySessionService } from './events/sessions.js';
+import { createLlmExtractor } from './extraction/llm.js';
+import { createRuleExtractor } from './extraction/rules.js';
+import type { Extractor } from './extraction/types.js';
+import { createPipelineJobs } from './pipeline/jobs.js';
+import { type LlmClient, createLlmClient } from './providers/llm.js';
+import { SubjectService } from './subjects/service.js';
 import { TenantService } from './tenants/service.js';
 import { UserService } from './users/service.js';
 
@@ -33,6 +47,8 @@ export interface CoreDeps {
   logger: Logger;
   clock?: Clock;
   ids?: Ids;
+  /** The belief extractor; the rule-based one unless a test or an LLM configuration provides another. */
+  extractor?: Extractor;
 }
 
 /** The core: services and the job handlers the worker runs. No HTTP here. */
@@ -53,6 +69,16 @@ export interface Core {
   invites: InviteService;
   limiter: RateLimiter;
   callLog: CallLogService;
+  documents: DocumentService;
+  governance: GovernanceService;
+  subjects: SubjectService;
+  memorySessions: MemorySessionService;
+  events: EventService;
+  beliefs: BeliefService;
+  context: ContextService;
+  /** The shared LLM client; undefined when ENGRAM_LLM_PROVIDER is unset (routes that need one: requireLlm). */
+  llm: LlmClient | undefined;
+  extractor: Extractor;
   jobHandlers: Record<string, JobHandler>;
 }
 
@@ -71,6 +97,28 @@ export function createCore(deps: CoreDeps): Core {
   const accounts = new AccountService({ db, clock, ids, tenants, users, sessions, auth, limiter, invites });
   const devices = new DeviceService({ db, clock, ids, users, accounts, sessions });
   const callLog = new CallLogService({ db, logger: deps.logger });
+  const documents = new DocumentService({ db });
+  const governance = new GovernanceService({ db, clock, ids });
+
+  // Memory: subjects → events (envelopes, sessions) → pipeline (extraction, episodes, beliefs) → context.
+  // With an LLM configured it extracts, and the rules answer whenever it cannot (counted, logged without the text).
+  const llm = createLlmClient(deps.config.llm, { logger: deps.logger.child({ component: 'llm' }) });
+  const onLlmFallback = (reason: string, detail: string) => {
+    metrics.countLlmExtractionFallback(reason);
+    deps.logger.warn({ component: 'extraction', reason, detail }, 'LLM extraction fell back to the rules');
+  };
+  const extractor = deps.extractor ?? (llm ? createLlmExtractor(llm, createRuleExtractor(), onLlmFallback) : createRuleExtractor());
+  const subjects = new SubjectService({ db, clock, ids });
+  const memorySessions = new MemorySessionService({ db, clock, ids, subjects });
+  const events = new EventService({ db, clock, ids, queue, subjects, sessions: memorySessions });
+  const beliefs = new BeliefService({ db, clock, ids, halfLifeMs: deps.config.memory.beliefHalfLifeMs });
+  const context = new ContextService({
+    beliefs,
+    recentEpisodes: (tenantId, subjectId, options) => recentEpisodes(db, tenantId, subjectId, options),
+    clock,
+    defaultMaxTokens: deps.config.memory.contextMaxTokens,
+  });
+  const jobHandlers = createPipelineJobs({ database: deps.database, clock, ids, extractor, subjects, beliefs, sessions: memorySessions });
   return {
     ...deps,
     clock,
@@ -86,7 +134,16 @@ export function createCore(deps: CoreDeps): Core {
     invites,
     limiter,
     callLog,
-    jobHandlers: {},
+    documents,
+    governance,
+    subjects,
+    memorySessions,
+    events,
+    beliefs,
+    context,
+    llm,
+    extractor,
+    jobHandlers,
   };
 }
 
@@ -113,9 +170,10 @@ export async function createApp(deps: CoreDeps): Promise<App> {
   registerCallLog(http, core);
   http.addHook('onClose', () => core.callLog.flush());
   registerOpsRoutes(http, { database: core.database, metrics: core.metrics, version });
-  registerSelfModelRoutes(http, { auth: core.auth });
+  registerSelfModelRoutes(http, core);
   registerPlatformRoutes(http, core);
   registerCloneRoutes(http, core);
+  registerPublicV1Routes(http, core);
   await http.ready();
   return { core, http };
 }

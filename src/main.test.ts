@@ -75,6 +75,24 @@ describe('engram CLI', () => {
     assert.match(engram(['migrate'], env).stdout, /database is up to date/);
   });
 
+  test('keys scope-down narrows a key to a subset of its scopes and refuses to widen it', () => {
+    const env = { ENGRAM_DATA_DIR: dataDir() };
+    const created = engram(['keys', 'create', '--kind', 'developer', '--scopes', 'documents:list,documents:read'], env);
+    assert.equal(created.status, 0, created.stderr);
+    const id = created.stderr.match(/created developer key (\S+) /)?.[1];
+    assert.ok(id, created.stderr);
+    const down = engram(['keys', 'scope-down', '--id', id, '--scopes', 'documents:list'], env);
+    assert.equal(down.status, 0, down.stderr);
+    assert.equal(down.stdout.trim(), 'documents:list');
+    const up = engram(['keys', 'scope-down', '--id', id, '--scopes', 'documents:list,documents:read'], env);
+    assert.equal(up.status, 1);
+    assert.match(up.stderr, /^engram: Scopes can only be narrowed; this key does not hold documents:read \(conflict\)/);
+    const unknown = engram(['keys', 'scope-down', '--id', 'no-such-key', '--scopes', 'documents:list'], env);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /API key not found: no-such-key/);
+    assert.equal(engram(['keys', 'scope-down', '--id', id], env).status, 2, 'without --scopes: usage');
+  });
+
   test('keys create prints a key once; serve accepts it and stops cleanly on SIGTERM', async () => {
     const env = { ENGRAM_DATA_DIR: dataDir() };
     const created = engram(['keys', 'create', '--kind', 'selfmodel', '--name', 'cli test'], env);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `engram` command: serve | worker | migrate | keys create | version.
+// The `engram` command: serve | worker | migrate | keys create | keys scope-down | version.
 import { parseArgs } from 'node:util';
-import { createApp, createCore, createWorker } from './app.js';
+import { type Core, createApp, createCore, createWorker } from './app.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/index.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -17,8 +17,10 @@ commands:
   worker    a worker only, against the same database
   migrate   apply pending database migrations and exit
   keys create --kind selfmodel|clone|platform|developer|ingestion
-              [--tenant ID] [--name NAME] [--scopes a,b] [--expires-in-days N]
+              [--tenant ID] [--name NAME] [--scopes a,b] [--expires-in-days N] [--rate-limit N]
             print a new credential once (creates the default tenant if there is none)
+  keys scope-down --id ID --scopes a,b [--tenant ID]
+            narrow a key's scopes to a subset of the ones it has (never widen)
   version   print the version
 
 configuration comes from environment variables; see README.md.`;
@@ -102,6 +104,15 @@ async function migrate(config: Config): Promise<void> {
 
 const credentialKinds = ['selfmodel', 'clone', 'platform', 'developer', 'ingestion'] as const;
 
+const keysUsage = `usage: engram keys create --kind ${credentialKinds.join('|')} [--tenant ID] [--name NAME] [--scopes a,b] [--expires-in-days N] [--rate-limit N]
+       engram keys scope-down --id ID --scopes a,b [--tenant ID]`;
+
+const scopeList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 async function keys(config: Config, argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -112,22 +123,46 @@ async function keys(config: Config, argv: string[]): Promise<void> {
       name: { type: 'string' },
       scopes: { type: 'string' },
       'expires-in-days': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      id: { type: 'string' },
     },
   });
   const kind = credentialKinds.find((k) => k === values.kind);
-  if (positionals[0] !== 'create' || !kind) {
-    console.error(`usage: engram keys create --kind ${credentialKinds.join('|')} [--tenant ID] [--name NAME] [--scopes a,b] [--expires-in-days N]`);
-    process.exit(2);
+  if (positionals[0] === 'create' && kind) return createKey(config, kind, values);
+  if (positionals[0] === 'scope-down' && values.id && values.scopes !== undefined) {
+    return scopeDownKey(config, values.id, scopeList(values.scopes), values.tenant);
   }
+  console.error(keysUsage);
+  process.exit(2);
+}
+
+/** Opens the migrated database, runs `work` against a core, and closes the database again. */
+async function withCore(config: Config, work: (core: Core) => Promise<void>): Promise<void> {
+  const logger = createLogger('warn');
+  const database = await openMigrated(config, logger);
+  try {
+    await work(createCore({ config, database, logger }));
+  } finally {
+    await database.close();
+  }
+}
+
+async function createKey(
+  config: Config,
+  kind: (typeof credentialKinds)[number],
+  values: { tenant?: string; name?: string; scopes?: string; 'expires-in-days'?: string; 'rate-limit'?: string },
+): Promise<void> {
   const days = values['expires-in-days'] === undefined ? undefined : Number(values['expires-in-days']);
   if (days !== undefined && !(days > 0)) {
     console.error('engram: --expires-in-days must be a positive number');
     process.exit(2);
   }
-  const logger = createLogger('warn');
-  const database = await openMigrated(config, logger);
-  try {
-    const core = createCore({ config, database, logger });
+  const perMinute = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+  if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute > 0)) {
+    console.error('engram: --rate-limit must be a positive whole number of requests per minute');
+    process.exit(2);
+  }
+  await withCore(config, async (core) => {
     const tenant = values.tenant
       ? await core.tenants.get(values.tenant)
       : ((await core.tenants.first()) ?? (await core.tenants.create('default')));
@@ -138,14 +173,27 @@ async function keys(config: Config, argv: string[]): Promise<void> {
     const { credential, secret } = await core.auth.createCredential(tenant.id, {
       kind,
       ...(values.name ? { name: values.name } : {}),
-      scopes: values.scopes ? values.scopes.split(',').map((s) => s.trim()).filter(Boolean) : [],
+      scopes: values.scopes ? scopeList(values.scopes) : [],
       expiresAt: days === undefined ? null : core.clock.now() + days * 86_400_000,
+      rateLimitPerMinute: perMinute ?? null,
     });
     console.log(secret);
     console.error(`created ${kind} key ${credential.id} (${credential.prefix}…) for tenant ${tenant.id}; it is shown only once`);
-  } finally {
-    await database.close();
-  }
+  });
+}
+
+/** Prints the key's scopes after narrowing; a scope it does not hold is refused (conflict). */
+async function scopeDownKey(config: Config, id: string, scopes: string[], tenantId: string | undefined): Promise<void> {
+  await withCore(config, async (core) => {
+    const tenant = tenantId ? await core.tenants.get(tenantId) : await core.tenants.first();
+    if (!tenant) {
+      console.error(`engram: no tenant ${tenantId ?? '(none exists yet)'}`);
+      process.exit(1);
+    }
+    const narrowed = await core.auth.narrowScopes(tenant.id, id, scopes);
+    console.log(narrowed.scopes.join(','));
+    console.error(`key ${narrowed.id} (${narrowed.prefix}…) of tenant ${tenant.id} now has scopes: ${narrowed.scopes.join(', ') || '(none)'}`);
+  });
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -28,6 +28,14 @@ export function requirePermission(principal: Principal, permission: Permission):
   if (!can(principal, permission)) throw new AppError('forbidden', { reason: `This credential lacks the ${permission} permission` });
 }
 
+/**
+ * Developer tokens carry a fixed set of scopes (001), e.g. `documents:read`. Matched exactly: no
+ * scope implies another, and `admin` is not a wildcard here.
+ */
+export function requireScope(principal: Principal, scope: string): void {
+  if (!principal.scopes.includes(scope)) throw new AppError('forbidden', { reason: `This token lacks the ${scope} scope`, scope });
+}
+
 /** Routes that act on "me" need a person behind the call, not a tenant-level key. */
 export function requireUser(principal: Principal): string {
   if (!principal.userId) throw new AppError('forbidden', { reason: 'This route needs a signed-in user, not a tenant key' });

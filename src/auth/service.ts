@@ -30,13 +30,16 @@ export interface NewCredential {
 
 const touchEveryMs = 60_000;
 
-/** Requests per minute per key when neither the key nor its tenant's plan sets a limit (001: 120 for developer tokens). */
-export const defaultRateLimits: Record<CredentialKind, number> = {
+/**
+ * Requests per minute per key when neither the key nor its tenant's plan sets a limit: 120 for developer
+ * tokens (001); none for the others. A limit costs one counted write per request, so keys without one skip it.
+ */
+export const defaultRateLimits: Record<CredentialKind, number | null> = {
   developer: 120,
-  selfmodel: 6000,
-  clone: 6000,
-  platform: 6000,
-  ingestion: 6000,
+  selfmodel: null,
+  clone: null,
+  platform: null,
+  ingestion: null,
 };
 const invalid = () => new AppError('unauthorized', { reason: 'Invalid credentials' });
 
@@ -71,6 +74,25 @@ export class AuthService {
   async revokeCredential(tenantId: string, id: string, filter: { userId?: string; kind?: CredentialKind } = {}): Promise<void> {
     const revoked = await store.revokeCredential(this.deps.db, tenantId, id, this.deps.clock.now(), filter);
     if (!revoked) throw new AppError('not_found', { resource: 'API key', id });
+  }
+
+  /**
+   * Scopes a credential down (001: "can be scoped down but not up"): the new set must be a subset of the
+   * current one. Takes effect on the next request, as nothing is cached.
+   */
+  async narrowScopes(tenantId: string, credentialId: string, scopes: readonly string[]): Promise<Credential> {
+    const current = await store.findCredential(this.deps.db, tenantId, credentialId);
+    if (!current || current.revokedAt !== null) throw new AppError('not_found', { resource: 'API key', id: credentialId });
+    const wanted = [...new Set(scopes)];
+    const added = wanted.filter((s) => !current.scopes.includes(s));
+    if (added.length) {
+      throw new AppError('conflict', { reason: `Scopes can only be narrowed; this key does not hold ${added.join(', ')}`, scopes: added });
+    }
+    // Compare-and-set: of two concurrent narrowings, the one that read stale scopes fails instead of widening back.
+    if (!(await store.replaceCredentialScopes(this.deps.db, tenantId, credentialId, current.scopes, wanted))) {
+      throw new AppError('conflict', { reason: "This key's scopes changed meanwhile; read them again" });
+    }
+    return { ...current, scopes: wanted };
   }
 
   /** A platform key that acts as one of the tenant's users (UserManage); the secret is returned once. */
@@ -120,11 +142,8 @@ export class AuthService {
       if (!user) throw invalid();
       permissions = new Set(await this.deps.users.permissionsOf(user));
     }
-    await this.deps.limiter.hit({
-      bucket: `cred:${credential.id}`,
-      max: credential.rateLimitPerMinute ?? found.tenantRateLimit ?? defaultRateLimits[credential.kind],
-      windowMs: 60_000,
-    });
+    const max = credential.rateLimitPerMinute ?? found.tenantRateLimit ?? defaultRateLimits[credential.kind];
+    if (max !== null) await this.deps.limiter.hit({ bucket: `cred:${credential.id}`, max, windowMs: 60_000 });
     await this.touch(credential, now);
     return {
       tenantId: credential.tenantId,

@@ -103,6 +103,30 @@ export async function revokeCredential(
   return r.numUpdatedRows > 0n;
 }
 
+export async function findCredential(db: Kysely<DB>, tenantId: string, id: string): Promise<Credential | undefined> {
+  const row = await db.selectFrom('credentials').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  return row && toCredential(row);
+}
+
+/** Replaces a live credential's scopes only if they are still `from`; false when they changed meanwhile. */
+export async function replaceCredentialScopes(
+  db: Kysely<DB>,
+  tenantId: string,
+  id: string,
+  from: readonly string[],
+  to: readonly string[],
+): Promise<boolean> {
+  const r = await db
+    .updateTable('credentials')
+    .set({ scopes: JSON.stringify(to) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .where('scopes', '=', JSON.stringify(from))
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
 /** Live (not revoked) credentials of a tenant, newest first; never their secrets. */
 export async function listCredentials(
   db: Kysely<DB>,

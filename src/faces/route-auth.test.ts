@@ -1,5 +1,5 @@
-// Every registered route, read from the router: without a valid credential of its face it is rejected
-// in that face's format (unless marked public), and it is described in /openapi.json.
+// Every registered route, read from the router: without a valid credential of its face (or of the route,
+// where it differs) it is rejected in that face's format (unless marked public), and it is described in /openapi.json.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../app.js';
@@ -9,12 +9,28 @@ import { createTestApp } from '../testing/app.js';
 import { type TestDatabase, createTestDatabase } from '../testing/db.js';
 import { type FaceName, faceOf } from './error-format.js';
 
+interface Presenter {
+  kind: CredentialKind;
+  headers: (secret: string) => Record<string, string>;
+}
+
+const bearer = (s: string) => ({ authorization: `Bearer ${s}` });
+
 /** How each face presents its credential. A face with routes but no entry here fails the sweep. */
-const presenters: Partial<Record<FaceName, { kind: CredentialKind; headers: (secret: string) => Record<string, string> }>> = {
+const presenters: Partial<Record<FaceName, Presenter>> = {
   selfmodel: { kind: 'selfmodel', headers: (s) => ({ 'x-api-key': s }) },
   platform: { kind: 'platform', headers: (s) => ({ authorization: `ApiKey ${s}` }) },
   clone: { kind: 'clone', headers: (s) => ({ 'x-clone-api-key': s }) },
+  'public-v1': { kind: 'developer', headers: bearer },
 };
+
+/** Routes that take another credential than the rest of their face, as `METHOD /url`. */
+const routePresenters: Record<string, Presenter> = {
+  'POST /v1/events': { kind: 'ingestion', headers: bearer },
+};
+
+const presenterOf = (route: { method: string; url: string }): Presenter | undefined =>
+  routePresenters[`${route.method} ${route.url}`] ?? presenters[faceOf(route.url)];
 
 /** Faces that also take an access JWT as `Authorization: Bearer`: an expired or forged one is refused too. */
 const takesJwt = new Set<FaceName>(['platform', 'clone']);
@@ -47,21 +63,22 @@ describe('route auth sweep (sqlite)', () => {
   let db: TestDatabase;
   let app: App;
   const clock = new ManualClock();
-  const bad: Record<string, Partial<Record<FaceName, string>>> = { expired: {}, revoked: {}, 'wrong kind': {} };
+  const bad: Record<string, Partial<Record<CredentialKind, string>>> = { expired: {}, revoked: {}, 'wrong kind': {} };
   let expiredJwt = '';
 
   before(async () => {
     db = await createTestDatabase('sqlite');
     app = await createTestApp(db, { clock });
     const tenant = await app.core.tenants.create('sweep');
-    for (const [face, p] of Object.entries(presenters) as [FaceName, NonNullable<(typeof presenters)[FaceName]>][]) {
-      const expiring = await app.core.auth.createCredential(tenant.id, { kind: p.kind, expiresAt: clock.now() + 1 });
-      const revoked = await app.core.auth.createCredential(tenant.id, { kind: p.kind });
+    const kinds = new Set([...Object.values(presenters), ...Object.values(routePresenters)].map((p) => p.kind));
+    for (const kind of kinds) {
+      const expiring = await app.core.auth.createCredential(tenant.id, { kind, expiresAt: clock.now() + 1 });
+      const revoked = await app.core.auth.createCredential(tenant.id, { kind });
       await app.core.auth.revokeCredential(tenant.id, revoked.credential.id);
-      const wrong = await app.core.auth.createCredential(tenant.id, { kind: otherKind[p.kind] });
-      bad.expired![face] = expiring.secret;
-      bad.revoked![face] = revoked.secret;
-      bad['wrong kind']![face] = wrong.secret;
+      const wrong = await app.core.auth.createCredential(tenant.id, { kind: otherKind[kind] });
+      bad.expired![kind] = expiring.secret;
+      bad.revoked![kind] = revoked.secret;
+      bad['wrong kind']![kind] = wrong.secret;
     }
     const person = await app.core.accounts.signup({ username: 'sweeper', email: 'sweeper@example.test', password: 'long enough pw' });
     expiredJwt = person.accessToken;
@@ -77,12 +94,12 @@ describe('route auth sweep (sqlite)', () => {
     assert.ok(routes.length > 0, 'the router lists routes');
     for (const route of routes) {
       const face = faceOf(route.url);
-      const presenter = presenters[face];
+      const presenter = presenterOf(route);
       assert.ok(presenter, `${route.method} ${route.url}: no credential presenter for face ${face} in this test`);
       const attempts: [string, Record<string, string>][] = [
         ['none', {}],
         ['malformed', presenter.headers('not a key at all')],
-        ...Object.entries(bad).map(([what, byFace]): [string, Record<string, string>] => [what, presenter.headers(byFace[face]!)]),
+        ...Object.entries(bad).map(([what, byKind]): [string, Record<string, string>] => [what, presenter.headers(byKind[presenter.kind]!)]),
         ...(takesJwt.has(face)
           ? ([
               ['expired JWT', { authorization: `Bearer ${expiredJwt}` }],

@@ -7,6 +7,26 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
+const llmProviders = ['anthropic', 'openai'] as const;
+export type LlmProvider = (typeof llmProviders)[number];
+
+/** Public endpoints and default models; an OpenAI-compatible server elsewhere is one ENGRAM_LLM_BASE_URL away. */
+const llmDefaults: Record<LlmProvider, { baseUrl: string; model: string }> = {
+  anthropic: { baseUrl: 'https://api.anthropic.com', model: 'claude-haiku-4-5' },
+  openai: { baseUrl: 'https://api.openai.com', model: 'gpt-4o-mini' },
+};
+
+/** The LLM every capability shares (src/providers/llm.ts); absent when ENGRAM_LLM_PROVIDER is unset. */
+export interface LlmConfig {
+  provider: LlmProvider;
+  /** Without a trailing slash; the client appends /v1/messages or /v1/chat/completions. */
+  baseUrl: string;
+  apiKey: string | undefined;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
 /** Every variable Engram reads, with its default. README's configuration table mirrors this. */
 const envSchema = z.object({
   ENGRAM_HOST: z.string().min(1).default('127.0.0.1'),
@@ -23,7 +43,15 @@ const envSchema = z.object({
   ENGRAM_SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
   ENGRAM_ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
   ENGRAM_REFRESH_TOKEN_TTL_DAYS: positiveInt.default(30),
+  ENGRAM_BELIEF_HALF_LIFE_DAYS: positiveInt.default(365),
+  ENGRAM_CONTEXT_MAX_TOKENS: positiveInt.min(32).max(32_000).default(2000),
   ENGRAM_BOOTSTRAP_KEY: z.string().min(32, 'a secret of at least 32 characters').optional(),
+  ENGRAM_LLM_PROVIDER: z.enum(llmProviders).optional(),
+  ENGRAM_LLM_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL').optional(),
+  ENGRAM_LLM_API_KEY: z.string().min(1).optional(),
+  ENGRAM_LLM_MODEL: z.string().min(1).optional(),
+  ENGRAM_LLM_TIMEOUT_MS: positiveInt.default(30_000),
+  ENGRAM_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
 });
 
 export type Config = {
@@ -36,12 +64,14 @@ export type Config = {
   worker: { concurrency: number; leaseMs: number };
   shutdownTimeoutMs: number;
   sessions: { accessTtlMs: number; refreshTtlMs: number };
+  memory: { beliefHalfLifeMs: number; contextMaxTokens: number };
   /** Self-model admin key created with the default tenant when the database has no tenant yet. */
   bootstrapKey: string | undefined;
+  llm: LlmConfig | undefined;
 };
 
 /** Variables whose values never appear in messages. */
-const secretVariables = new Set(['ENGRAM_BOOTSTRAP_KEY', 'DATABASE_URL']);
+const secretVariables = new Set(['ENGRAM_BOOTSTRAP_KEY', 'DATABASE_URL', 'ENGRAM_LLM_API_KEY']);
 
 /** Thrown when the environment is invalid; its message is the one line the operator sees. */
 export class ConfigError extends Error {
@@ -71,7 +101,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     worker: { concurrency: e.ENGRAM_WORKER_CONCURRENCY, leaseMs: e.ENGRAM_JOB_LEASE_SECONDS * 1000 },
     shutdownTimeoutMs: e.ENGRAM_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     sessions: { accessTtlMs: e.ENGRAM_ACCESS_TOKEN_TTL_SECONDS * 1000, refreshTtlMs: e.ENGRAM_REFRESH_TOKEN_TTL_DAYS * 86_400_000 },
+    memory: { beliefHalfLifeMs: e.ENGRAM_BELIEF_HALF_LIFE_DAYS * 86_400_000, contextMaxTokens: e.ENGRAM_CONTEXT_MAX_TOKENS },
     bootstrapKey: e.ENGRAM_BOOTSTRAP_KEY,
+    llm: llmConfig(e),
+  };
+}
+
+function llmConfig(e: z.infer<typeof envSchema>): LlmConfig | undefined {
+  const provider = e.ENGRAM_LLM_PROVIDER;
+  if (!provider) return undefined;
+  // Anthropic always needs a key; an OpenAI-compatible server on the local network may not.
+  if (provider === 'anthropic' && !e.ENGRAM_LLM_API_KEY) {
+    throw new ConfigError('invalid configuration: ENGRAM_LLM_API_KEY is required when ENGRAM_LLM_PROVIDER=anthropic');
+  }
+  return {
+    provider,
+    baseUrl: (e.ENGRAM_LLM_BASE_URL ?? llmDefaults[provider].baseUrl).replace(/\/+$/, ''),
+    apiKey: e.ENGRAM_LLM_API_KEY,
+    model: e.ENGRAM_LLM_MODEL ?? llmDefaults[provider].model,
+    timeoutMs: e.ENGRAM_LLM_TIMEOUT_MS,
+    maxRetries: e.ENGRAM_LLM_MAX_RETRIES,
   };
 }
 

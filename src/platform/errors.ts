@@ -69,7 +69,8 @@ export const catalogue = {
   },
   provider_not_configured: {
     status: 503,
-    message: (d) => `No ${str(d.provider, 'provider')} is configured`,
+    message: (d) =>
+      d.reason ? `The ${str(d.provider, 'provider')} is not usable: ${str(d.reason, '')}` : `No ${str(d.provider, 'provider')} is configured`,
     hint: 'Set the provider variables listed in the README and restart.',
   },
   upstream_rate_limited: {

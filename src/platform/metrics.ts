@@ -1,4 +1,4 @@
-// Prometheus metrics: HTTP requests by route and status, queue depth by state, job durations.
+// Prometheus metrics: HTTP requests by route and status, queue depth by state, job durations, LLM fallbacks.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobStatus } from './db/schema.js';
 import type { JobOutcome } from './worker.js';
@@ -8,6 +8,7 @@ export class Metrics {
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly jobDuration: Histogram<'kind' | 'outcome'>;
+  private readonly llmExtractionFallbacks: Counter<'reason'>;
 
   constructor(queueDepth: () => Promise<Record<JobStatus, number>>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'engram_' });
@@ -31,6 +32,12 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
       registers: [this.registry],
     });
+    this.llmExtractionFallbacks = new Counter({
+      name: 'engram_llm_extraction_fallbacks_total',
+      help: 'Extractions the LLM could not do, answered by the rule extractor instead, by reason',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'engram_queue_jobs',
       help: 'Jobs in the queue by state (all tenants, all processes)',
@@ -52,6 +59,10 @@ export class Metrics {
 
   observeJob = (kind: string, outcome: JobOutcome, ms: number): void => {
     this.jobDuration.observe({ kind, outcome }, ms / 1000);
+  };
+
+  countLlmExtractionFallback = (reason: string): void => {
+    this.llmExtractionFallbacks.inc({ reason });
   };
 
   async render(): Promise<{ contentType: string; body: string }> {

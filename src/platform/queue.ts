@@ -89,6 +89,7 @@ export class Queue {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly listeners = new Set<() => void>();
+  private lastReap = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly database: Database,
@@ -163,7 +164,12 @@ export class Queue {
   async claim(opts: { workerId: string; kinds: readonly string[]; limit: number; leaseMs: number }): Promise<Job[]> {
     if (opts.kinds.length === 0 || opts.limit <= 0) return [];
     const now = this.clock.now();
-    await this.reapExpiredLeases();
+    // Reaping takes the write lock (SQLite) and scans running jobs; once a second is plenty for leases
+    // measured in tens of seconds.
+    if (now - this.lastReap >= 1000 || now < this.lastReap) {
+      this.lastReap = now;
+      await this.reapExpiredLeases();
+    }
     const runnable = this.db
       .selectFrom('jobs')
       .select('id')

@@ -274,6 +274,23 @@ export interface BeliefEvidenceTable {
   created_at: number;
 }
 
+export interface GovernanceEventsTable {
+  id: string;
+  tenant_id: string;
+  credential_id: string;
+  type: string;
+  occurred_at: number;
+  received_at: number;
+  idempotency_key: string | null;
+  content_hash: string;
+  system_id: string | null;
+  team_id: string | null;
+  actor_id: string | null;
+  subject_id: string | null;
+  level: string | null;
+  body: string;
+}
+
 export interface DB {
   tenants: TenantsTable;
   jobs: JobsTable;
@@ -294,4 +311,5 @@ export interface DB {
   episodes: EpisodesTable;
   beliefs: BeliefsTable;
   belief_evidence: BeliefEvidenceTable;
+  governance_events: GovernanceEventsTable;
 }

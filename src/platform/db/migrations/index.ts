@@ -4,10 +4,12 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_credentials.js';
 import * as m0003 from './0003_accounts.js';
 import * as m0004 from './0004_memory.js';
+import * as m0005 from './0005_governance_events.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_credentials': m0002,
   '0003_accounts': m0003,
   '0004_memory': m0004,
+  '0005_governance_events': m0005,
 };

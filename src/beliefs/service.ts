@@ -1,0 +1,144 @@
+// Beliefs: applying what extraction found (reinforce, supersede, contradict, keep history) with evidence,
+// and reading them back — current, as of a time, or filtered — with decayed confidence.
+import type { Kysely } from 'kysely';
+import type { ExtractedBelief } from '../extraction/types.js';
+import type { Clock } from '../platform/clock.js';
+import type { DB } from '../platform/db/schema.js';
+import { AppError } from '../platform/errors.js';
+import type { Ids } from '../platform/ids.js';
+import { decayed, decide, objectKey, reinforce } from './lifecycle.js';
+import * as store from './store.js';
+import type { Belief, BeliefFilter } from './store.js';
+
+export type { Belief, BeliefFilter };
+
+export interface BeliefWithEvidence extends Belief {
+  /** Confidence now, after decay since the last confirmation. */
+  effectiveConfidence: number;
+  /** Envelope ids this belief was learned from. */
+  evidence: string[];
+}
+
+export interface EvidenceSource {
+  eventId: string;
+  envelopeId: string;
+  occurredAt: number;
+}
+
+export class BeliefService {
+  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; halfLifeMs: number }) {}
+
+  /**
+   * Applies extracted beliefs from one event, inside the caller's transaction. Re-applying the same event
+   * changes nothing but evidence links that already exist, so a re-run after a crash is harmless.
+   */
+  async apply(
+    executor: Kysely<DB>,
+    tenantId: string,
+    subjectId: string,
+    source: EvidenceSource,
+    extracted: ExtractedBelief[],
+    extractor: string,
+  ): Promise<string[]> {
+    const touched: string[] = [];
+    const now = this.deps.clock.now();
+    for (const incoming of extracted) {
+      const validFrom = incoming.validFrom ?? (incoming.validTo != null ? 0 : source.occurredAt);
+      const existing = await store.beliefsFor(executor, tenantId, subjectId, incoming.about, incoming.predicate);
+      const decision = decide(incoming, validFrom, existing, source.occurredAt);
+      let beliefId: string;
+      if (decision.kind === 'reinforce') {
+        beliefId = decision.belief.id;
+        await store.updateBelief(
+          executor,
+          tenantId,
+          beliefId,
+          {
+            confidence: reinforce(decision.belief.confidence, incoming.confidence),
+            confirmations: decision.belief.confirmations + 1,
+            last_confirmed: Math.max(decision.belief.lastConfirmed, source.occurredAt),
+          },
+          now,
+        );
+      } else if (decision.kind === 'end') {
+        beliefId = decision.belief.id;
+        await store.updateBelief(executor, tenantId, beliefId, { status: 'superseded', valid_to: decision.validTo, superseded_at: now }, now);
+      } else {
+        beliefId = this.deps.ids.next();
+        await store.insertBelief(executor, tenantId, {
+          id: beliefId,
+          subjectId,
+          about: incoming.about,
+          predicate: incoming.predicate,
+          object: incoming.object,
+          objectKey: objectKey(incoming.object),
+          statement: incoming.statement,
+          positive: incoming.positive,
+          category: incoming.category,
+          confidence: incoming.confidence,
+          confirmations: 1,
+          status: decision.status,
+          source: incoming.engine ?? extractor,
+          validFrom: decision.validFrom,
+          validTo: decision.validTo,
+          whenAt: incoming.when ?? null,
+          firstSeen: source.occurredAt,
+          lastConfirmed: source.occurredAt,
+          recordedAt: now,
+          supersededAt: decision.status === 'superseded' ? now : null,
+          supersededBy: decision.supersededBy,
+          contradicts: decision.contradicts,
+          updatedAt: now,
+        });
+        for (const old of decision.supersede) {
+          await store.updateBelief(
+            executor,
+            tenantId,
+            old.id,
+            { status: 'superseded', valid_to: decision.validFrom, superseded_at: now, superseded_by: beliefId },
+            now,
+          );
+        }
+      }
+      await store.addEvidence(executor, tenantId, { beliefId, eventId: source.eventId, subjectId, envelopeId: source.envelopeId, createdAt: now });
+      if (!touched.includes(beliefId)) touched.push(beliefId);
+    }
+    return touched;
+  }
+
+  async list(tenantId: string, subjectId: string, filter: BeliefFilter): Promise<BeliefWithEvidence[]> {
+    return this.withEvidence(tenantId, await store.listBeliefs(this.deps.db, tenantId, subjectId, filter));
+  }
+
+  /** What is believed now, or what was true at `asOf` (valid time). Superseded beliefs are never current. */
+  current(tenantId: string, subjectId: string, options: { asOf?: number; limit?: number } = {}): Promise<BeliefWithEvidence[]> {
+    const filter: BeliefFilter =
+      options.asOf === undefined
+        ? { status: 'active', limit: options.limit ?? 1000, offset: 0 }
+        : { asOf: options.asOf, limit: options.limit ?? 1000, offset: 0 };
+    return this.list(tenantId, subjectId, filter);
+  }
+
+  async retract(tenantId: string, subjectId: string, id: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const changed = await this.deps.db
+      .updateTable('beliefs')
+      .set({ status: 'retracted', valid_to: now, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('subject_id', '=', subjectId)
+      .where('id', '=', id)
+      .where('status', '!=', 'retracted')
+      .executeTakeFirst();
+    if (changed.numUpdatedRows === 0n) throw new AppError('not_found', { resource: 'Belief', id });
+  }
+
+  private async withEvidence(tenantId: string, beliefs: Belief[]): Promise<BeliefWithEvidence[]> {
+    const evidence = await store.evidenceOf(this.deps.db, tenantId, beliefs.map((b) => b.id));
+    const now = this.deps.clock.now();
+    return beliefs.map((b) => ({
+      ...b,
+      effectiveConfidence: decayed(b, now, this.deps.halfLifeMs),
+      evidence: evidence.get(b.id) ?? [],
+    }));
+  }
+}

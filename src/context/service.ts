@@ -1,0 +1,149 @@
+// Context assembly: what an LLM should know about a subject, in priority order, within a token budget.
+// ai_ready: who they are now → most relevant beliefs → recent episodes → narrative → recommendations.
+import type { BeliefService, BeliefWithEvidence } from '../beliefs/service.js';
+import type { Episode } from '../episodes/store.js';
+import type { Clock } from '../platform/clock.js';
+import { toIso } from '../platform/clock.js';
+import { countTokens, fitLines, tokenizerName } from '../platform/tokens.js';
+import type { ContextFormat } from './formats.js';
+import { type Ranked, rankBeliefs } from './relevance.js';
+
+export interface ContextRequest {
+  format: ContextFormat;
+  includeBeliefs: boolean;
+  includeNarrative: boolean;
+  includeRecommendations: boolean;
+  /** Rank what is relevant to this question first. */
+  query?: string;
+  /** Hard budget for ai_ready.text, counted with the server tokenizer. */
+  maxTokens?: number;
+  /** Valid-time travel: what was true then. */
+  asOf?: number;
+}
+
+export interface ContextSection {
+  name: 'identity' | 'beliefs' | 'episodes' | 'narrative' | 'recommendations';
+  title: string;
+  lines: string[];
+  token_count: number;
+}
+
+export interface AssembledContext {
+  computedAt: number;
+  aiReady?: { text: string; token_count: number; max_tokens: number; sections: ContextSection[]; tokenizer: string };
+  raw?: { beliefs: BeliefWithEvidence[]; superseded: BeliefWithEvidence[]; episodes: Episode[] };
+  summary?: { text: string; belief_count: number; episode_count: number };
+}
+
+export interface ContextSources {
+  beliefs: BeliefService;
+  recentEpisodes: (tenantId: string, subjectId: string, options: { limit: number; before?: number }) => Promise<Episode[]>;
+  clock: Clock;
+  defaultMaxTokens: number;
+}
+
+/** Facts that say who someone is, shown first and always (when they fit). */
+const identityPredicates = [
+  'name', 'age', 'birthday', 'gender', 'pronouns', 'from', 'lives_in', 'native_language',
+  'job_title', 'works_at', 'studies_at', 'relationship_status', 'partner', 'diet',
+];
+
+const day = (ms: number) => toIso(ms).slice(0, 10);
+
+const render = (sections: ContextSection[]) => sections.map((s) => `## ${s.title}\n${s.lines.join('\n')}`).join('\n\n');
+
+function beliefLine(b: Ranked): string {
+  const who = b.about === 'self' ? '' : `(${b.about}) `;
+  const when = b.whenAt ? ` [on ${day(b.whenAt)}]` : '';
+  return `- ${who}${b.statement}${when} (confidence ${b.effectiveConfidence.toFixed(2)})`;
+}
+
+/** Stated preferences turned into advice for whoever talks to this person next. */
+function recommendations(beliefs: BeliefWithEvidence[]): string[] {
+  const out: string[] = [];
+  for (const b of beliefs) {
+    if (b.about !== 'self') continue;
+    if (b.predicate === 'diet') out.push(`- Respect their diet (${b.object}) in any food suggestion.`);
+    else if (['likes', 'loves', 'enjoys', 'prefers'].includes(b.predicate) && b.positive) out.push(`- They like ${b.object}; it is a good reference point.`);
+    else if (['dislikes', 'hates'].includes(b.predicate) || (b.predicate === 'likes' && !b.positive)) out.push(`- Avoid suggesting ${b.object}.`);
+    else if (b.predicate.startsWith('prefers_') || b.predicate === 'communication_style') out.push(`- ${b.statement[0]!.toUpperCase()}${b.statement.slice(1)}.`);
+  }
+  return [...new Set(out)].slice(0, 8);
+}
+
+function narrative(episodes: Episode[]): string[] {
+  if (!episodes.length) return [];
+  const byDay = new Map<string, string[]>();
+  for (const e of [...episodes].reverse()) byDay.set(day(e.occurredAt), [...(byDay.get(day(e.occurredAt)) ?? []), e.summary]);
+  return [...byDay.entries()].slice(-5).map(([d, lines]) => `- ${d}: ${lines.slice(0, 3).join(' / ')}`);
+}
+
+export class ContextService {
+  constructor(private readonly sources: ContextSources) {}
+
+  async assemble(tenantId: string, subjectId: string, req: ContextRequest): Promise<AssembledContext> {
+    const { beliefs: beliefService, recentEpisodes, clock, defaultMaxTokens } = this.sources;
+    const current = await beliefService.current(tenantId, subjectId, req.asOf === undefined ? {} : { asOf: req.asOf });
+    const episodes = await recentEpisodes(tenantId, subjectId, { limit: 20, ...(req.asOf === undefined ? {} : { before: req.asOf }) });
+    const out: AssembledContext = { computedAt: clock.now() };
+
+    if (req.format === 'raw') {
+      const superseded = await beliefService.list(tenantId, subjectId, { status: 'superseded', limit: 500, offset: 0 });
+      out.raw = { beliefs: current, superseded, episodes };
+      return out;
+    }
+
+    const ranked = rankBeliefs(current, req.query);
+    const identity = identityPredicates
+      .flatMap((p) => ranked.filter((b) => b.about === 'self' && b.predicate === p && b.positive))
+      .map(beliefLine);
+    const identitySet = new Set(identity);
+    const relevant = req.includeBeliefs ? ranked.map(beliefLine).filter((l) => !identitySet.has(l)) : [];
+    const episodeLines = episodes.slice(0, 10).map((e) => `- ${day(e.occurredAt)}: ${e.summary}`);
+
+    if (req.format === 'summary') {
+      const facts = ranked.filter((b) => b.about === 'self').slice(0, 6).map((b) => b.statement);
+      const text = [
+        facts.length ? `They ${facts.join('; ')}.` : 'Nothing is known about them yet.',
+        episodes.length ? `Most recently (${day(episodes[0]!.occurredAt)}): ${episodes[0]!.summary}` : '',
+      ].filter(Boolean).join(' ');
+      out.summary = { text, belief_count: current.length, episode_count: episodes.length };
+      return out;
+    }
+
+    const budget = req.maxTokens ?? defaultMaxTokens;
+    const plan: Omit<ContextSection, 'token_count'>[] = [
+      { name: 'identity', title: 'Who they are now', lines: identity },
+      { name: 'beliefs', title: req.query ? 'Most relevant to the question' : 'What they have told us', lines: relevant },
+      { name: 'episodes', title: 'Recent episodes', lines: episodeLines },
+      ...(req.includeNarrative ? [{ name: 'narrative' as const, title: 'Narrative', lines: narrative(episodes) }] : []),
+      ...(req.includeRecommendations ? [{ name: 'recommendations' as const, title: 'How to talk to them', lines: recommendations(current) }] : []),
+    ];
+    const sections: ContextSection[] = [];
+    let used = 0;
+    for (const part of plan) {
+      if (!part.lines.length) continue;
+      const header = `## ${part.title}`;
+      const headerCost = countTokens((used ? '\n\n' : '') + header);
+      if (used + headerCost >= budget) break;
+      const { kept } = fitLines(part.lines, budget - used - headerCost - 1);
+      if (!kept.length) continue;
+      const block = `${used ? '\n\n' : ''}${header}\n${kept.join('\n')}`;
+      const cost = countTokens(block);
+      if (used + cost > budget) break;
+      sections.push({ name: part.name, title: part.title, lines: kept, token_count: cost });
+      used += cost;
+    }
+    let text = render(sections);
+    // Section costs are counted apart; the joined text is the one that must fit, so trim its tail if not.
+    while (countTokens(text) > budget && sections.length) {
+      const last = sections[sections.length - 1]!;
+      last.lines.pop();
+      if (!last.lines.length) sections.pop();
+      text = render(sections);
+    }
+    for (const s of sections) s.token_count = countTokens(`## ${s.title}\n${s.lines.join('\n')}`);
+    out.aiReady = { text, token_count: countTokens(text), max_tokens: budget, sections, tokenizer: tokenizerName };
+    return out;
+  }
+}
