@@ -62,16 +62,16 @@ async function serve(config: Config): Promise<void> {
     const result = await app.core.auth.bootstrap(config.bootstrapKey);
     if (result.created) logger.info({ tenantId: result.tenantId }, 'created default tenant with ENGRAM_BOOTSTRAP_KEY');
   }
-  const worker = createWorker(app.core);
-  worker.start();
+  const worker = config.worker.inServe ? createWorker(app.core) : undefined;
+  worker?.start();
   const url = await app.http.listen({ host: config.host, port: config.port });
   logger.info(
-    { url, engine: database.engine, database: database.location, version },
+    { url, engine: database.engine, database: database.location, version, worker: worker ? 'in process' : 'separate' },
     'engram listening',
   );
   onShutdown(logger, async () => {
     await app.http.close();
-    await stopWorker(worker, config, logger);
+    if (worker) await stopWorker(worker, config, logger);
     await database.close();
   });
 }

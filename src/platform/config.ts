@@ -39,6 +39,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   ENGRAM_BODY_LIMIT: positiveInt.default(1_048_576),
   ENGRAM_WORKER_CONCURRENCY: positiveInt.max(64).default(2),
+  ENGRAM_SERVE_WORKER: z.enum(['true', 'false']).default('true'),
   ENGRAM_JOB_LEASE_SECONDS: positiveInt.default(30),
   ENGRAM_SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
   ENGRAM_ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
@@ -61,7 +62,8 @@ export type Config = {
   database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
   logLevel: (typeof logLevels)[number];
   bodyLimitBytes: number;
-  worker: { concurrency: number; leaseMs: number };
+  /** `inServe`: whether `engram serve` also runs a worker (turn off when workers run as their own processes). */
+  worker: { concurrency: number; leaseMs: number; inServe: boolean };
   shutdownTimeoutMs: number;
   sessions: { accessTtlMs: number; refreshTtlMs: number };
   memory: { beliefHalfLifeMs: number; contextMaxTokens: number };
@@ -98,7 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { engine: 'sqlite', file: resolve(dataDir, 'engram.db') },
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.ENGRAM_BODY_LIMIT,
-    worker: { concurrency: e.ENGRAM_WORKER_CONCURRENCY, leaseMs: e.ENGRAM_JOB_LEASE_SECONDS * 1000 },
+    worker: { concurrency: e.ENGRAM_WORKER_CONCURRENCY, leaseMs: e.ENGRAM_JOB_LEASE_SECONDS * 1000, inServe: e.ENGRAM_SERVE_WORKER === 'true' },
     shutdownTimeoutMs: e.ENGRAM_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     sessions: { accessTtlMs: e.ENGRAM_ACCESS_TOKEN_TTL_SECONDS * 1000, refreshTtlMs: e.ENGRAM_REFRESH_TOKEN_TTL_DAYS * 86_400_000 },
     memory: { beliefHalfLifeMs: e.ENGRAM_BELIEF_HALF_LIFE_DAYS * 86_400_000, contextMaxTokens: e.ENGRAM_CONTEXT_MAX_TOKENS },
