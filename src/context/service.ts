@@ -2,6 +2,7 @@
 // ai_ready: who they are now → most relevant beliefs → recent episodes → narrative → recommendations.
 import type { BeliefService, BeliefWithEvidence } from '../beliefs/service.js';
 import type { Episode } from '../episodes/store.js';
+import { runsOf, summarizeRun } from '../episodes/summary.js';
 import type { Clock } from '../platform/clock.js';
 import { toIso } from '../platform/clock.js';
 import { countTokens, fitLines, tokenizerName } from '../platform/tokens.js';
@@ -71,11 +72,11 @@ function recommendations(beliefs: BeliefWithEvidence[]): string[] {
   return [...new Set(out)].slice(0, 8);
 }
 
+/** One line per run of episodes (a session, or a stretch without a long gap), most recent runs. */
 function narrative(episodes: Episode[]): string[] {
-  if (!episodes.length) return [];
-  const byDay = new Map<string, string[]>();
-  for (const e of [...episodes].reverse()) byDay.set(day(e.occurredAt), [...(byDay.get(day(e.occurredAt)) ?? []), e.summary]);
-  return [...byDay.entries()].slice(-5).map(([d, lines]) => `- ${d}: ${lines.slice(0, 3).join(' / ')}`);
+  return runsOf(episodes)
+    .slice(-5)
+    .map((run) => `- ${summarizeRun(run)}`);
 }
 
 export class ContextService {

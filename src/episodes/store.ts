@@ -64,3 +64,16 @@ export async function recentEpisodes(
     .execute();
   return rows.map(toEpisode);
 }
+
+/** A session's episodes in time order. */
+export async function episodesOfSession(db: Kysely<DB>, tenantId: string, sessionId: string): Promise<Episode[]> {
+  const rows = await db
+    .selectFrom('episodes')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('session_id', '=', sessionId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toEpisode);
+}

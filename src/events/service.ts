@@ -30,6 +30,18 @@ export interface Envelope {
   source: string;
 }
 
+/** What a retry must repeat exactly: the envelope as sent (without a timestamp, `at` is null, not the arrival time). */
+export function envelopeHash(envelope: Omit<Envelope, 'envelopeId' | 'source'>): string {
+  return contentHash({
+    subject: envelope.subjectId,
+    type: envelope.inputType,
+    version: envelope.schemaVersion ?? null,
+    at: envelope.occurredAt ?? null,
+    data: envelope.data,
+    session: envelope.sessionId ?? null,
+  });
+}
+
 export class EventService {
   constructor(
     private readonly deps: {
@@ -51,14 +63,7 @@ export class EventService {
     const { db, clock, ids, queue, subjects, sessions } = this.deps;
     await subjects.get(tenantId, envelope.subjectId);
     const key = EventService.idempotencyKey(envelope.source, envelope.envelopeId);
-    const hash = contentHash({
-      subject: envelope.subjectId,
-      type: envelope.inputType,
-      version: envelope.schemaVersion ?? null,
-      at: envelope.occurredAt ?? null,
-      data: envelope.data,
-      session: envelope.sessionId ?? null,
-    });
+    const hash = envelopeHash(envelope);
     const known = await findEventByKey(db, tenantId, key);
     if (known) return this.replay(known, hash);
     const now = clock.now();

@@ -5,6 +5,8 @@ import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
+import { episodesOfSession } from '../episodes/store.js';
+import { summarizeRun } from '../episodes/summary.js';
 import type { SubjectService } from '../subjects/service.js';
 import { type MemorySession, findSession, insertSession, toSession, updateSession } from './store.js';
 
@@ -105,11 +107,17 @@ export class MemorySessionService {
     const session = toSession(row);
     const done = session.expectedEpisodeCount !== null && session.processedEpisodeCount >= session.expectedEpisodeCount;
     if (!done || !['created', 'active'].includes(session.status)) return;
+    const episodes = await episodesOfSession(executor, tenantId, id);
     await updateSession(
       executor,
       tenantId,
       id,
-      { status: 'completed', completed_at: now, snapshot: JSON.stringify(await snapshot()) },
+      {
+        status: 'completed',
+        completed_at: now,
+        snapshot: JSON.stringify(await snapshot()),
+        summary: summarizeRun(episodes),
+      },
       now,
       ['created', 'active'],
     );

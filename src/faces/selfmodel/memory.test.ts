@@ -126,6 +126,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(done.status, 'completed');
       assert.equal(done.processed_episode_count, turns.length);
       assert.ok(done.self_model_snapshot.belief_count > 0);
+      assert.match(done.summary, /^2026-03-01 \(30 entries\): Maya: Hi! My name is Maya\./);
 
       const ctx = await call('POST', '/external/context', { user_id: user, format: 'ai_ready' });
       assert.equal(ctx.statusCode, 200, ctx.body);

@@ -38,6 +38,7 @@ const sessionView = (x: MemorySession) => ({
   status: x.status,
   metadata: x.metadata,
   error_message: x.errorMessage,
+  summary: x.summary,
   self_model_snapshot: x.snapshot,
   created_at: toIso(x.createdAt),
   completed_at: isoOrNull(x.completedAt),

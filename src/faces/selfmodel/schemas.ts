@@ -97,6 +97,7 @@ export const sessionView = z.object({
   status: z.string(),
   metadata: z.record(z.string(), z.unknown()),
   error_message: z.string().nullable(),
+  summary: z.string().nullable().describe('A short extractive summary, set when the session completes'),
   self_model_snapshot: z.unknown(),
   created_at: z.string(),
   completed_at: z.string().nullable(),
