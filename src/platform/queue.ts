@@ -57,6 +57,15 @@ export interface QueueOptions {
 }
 
 const maxErrorLength = 4000;
+const leaseExpired = 'lease expired: the worker stopped heartbeating (crashed or stalled)';
+
+/** The columns that put a job back in the queue, due at `runAt`, held by nobody. */
+const backInQueue = (now: number, runAt: number) =>
+  ({ status: 'queued', run_at: runAt, lease_until: null, lease_token: null, locked_by: null, updated_at: now }) as const;
+
+/** The columns that end a job for good (completed or dead). */
+const ended = (status: 'completed' | 'dead', now: number) =>
+  ({ status, lease_until: null, lease_token: null, finished_at: now, updated_at: now }) as const;
 
 function toJob(row: Selectable<JobsTable>): Job {
   return {
@@ -208,14 +217,7 @@ export class Queue {
   async complete(lease: Lease, result: unknown = null): Promise<boolean> {
     const now = this.clock.now();
     const r = await this.ownedRunning(lease)
-      .set({
-        status: 'completed',
-        result: JSON.stringify(result ?? null),
-        lease_until: null,
-        lease_token: null,
-        finished_at: now,
-        updated_at: now,
-      })
+      .set({ ...ended('completed', now), result: JSON.stringify(result ?? null) })
       .executeTakeFirst();
     return r.numUpdatedRows > 0n;
   }
@@ -235,16 +237,8 @@ export class Queue {
     const r = await this.ownedRunning(lease)
       .set(
         dead
-          ? { status: 'dead', last_error: lastError, lease_until: null, lease_token: null, finished_at: now, updated_at: now }
-          : {
-              status: 'queued',
-              last_error: lastError,
-              run_at: now + this.backoffMs(current.attempts),
-              lease_until: null,
-              lease_token: null,
-              locked_by: null,
-              updated_at: now,
-            },
+          ? { ...ended('dead', now), last_error: lastError }
+          : { ...backInQueue(now, now + this.backoffMs(current.attempts)), last_error: lastError },
       )
       .executeTakeFirst();
     if (r.numUpdatedRows === 0n) return 'lost';
@@ -255,15 +249,7 @@ export class Queue {
   async release(lease: Lease): Promise<boolean> {
     const now = this.clock.now();
     const r = await this.ownedRunning(lease)
-      .set({
-        status: 'queued',
-        attempts: sql`attempts - 1`,
-        run_at: now,
-        lease_until: null,
-        lease_token: null,
-        locked_by: null,
-        updated_at: now,
-      })
+      .set({ ...backInQueue(now, now), attempts: sql`attempts - 1` })
       .executeTakeFirst();
     if (r.numUpdatedRows > 0n) for (const listener of this.listeners) listener();
     return r.numUpdatedRows > 0n;
@@ -274,25 +260,10 @@ export class Queue {
     const now = this.clock.now();
     const dead = await this.expiredLeases(now)
       .where('attempts', '>=', sql<number>`max_attempts`)
-      .set({
-        status: 'dead',
-        last_error: 'lease expired: the worker stopped heartbeating (crashed or stalled)',
-        lease_until: null,
-        lease_token: null,
-        finished_at: now,
-        updated_at: now,
-      })
+      .set({ ...ended('dead', now), last_error: leaseExpired })
       .executeTakeFirst();
     const requeued = await this.expiredLeases(now)
-      .set({
-        status: 'queued',
-        last_error: 'lease expired: the worker stopped heartbeating (crashed or stalled)',
-        run_at: now,
-        lease_until: null,
-        lease_token: null,
-        locked_by: null,
-        updated_at: now,
-      })
+      .set({ ...backInQueue(now, now), last_error: leaseExpired })
       .executeTakeFirst();
     return Number(dead.numUpdatedRows + requeued.numUpdatedRows);
   }
