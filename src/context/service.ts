@@ -105,7 +105,8 @@ export class ContextService {
     if (req.format === 'summary') {
       const facts = ranked.filter((b) => b.about === 'self').slice(0, 6).map((b) => b.statement);
       const text = [
-        facts.length ? `They ${facts.join('; ')}.` : 'Nothing is known about them yet.',
+        // Statements are third-person predicates ("lives in Porto"), so they read after a singular subject.
+        facts.length ? `The user ${facts.join('; ')}.` : 'Nothing is known about the user yet.',
         episodes.length ? `Most recently (${day(episodes[0]!.occurredAt)}): ${episodes[0]!.summary}` : '',
       ].filter(Boolean).join(' ');
       out.summary = { text, belief_count: current.length, episode_count: episodes.length };
