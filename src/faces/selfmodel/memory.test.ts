@@ -147,6 +147,11 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(before.json().ai_ready.text, /lives in Lisbon/);
       assert.doesNotMatch(before.json().ai_ready.text, /lives in Porto/);
 
+      const summary = (await call('POST', '/external/context', { user_id: user, format: 'summary' })).json().summary;
+      assert.match(summary.text, /^The user .*lives in Porto/);
+      assert.doesNotMatch(summary.text, /lives in Lisbon/);
+      assert.equal(summary.episode_count > 0, true);
+
       const small = await call('POST', '/external/context', { user_id: user, format: 'ai_ready', max_tokens: 60 });
       assert.ok(small.json().ai_ready.token_count <= 60);
 
