@@ -27,6 +27,7 @@ import { registerPublicV1Routes } from './faces/public-v1/routes.js';
 import { DocumentService } from './documents/service.js';
 import { GovernanceService } from './governance/service.js';
 import { registerCallLog } from './faces/call-log.js';
+import { IdentityService } from './identities/service.js';
 import { BeliefService } from './beliefs/service.js';
 import { ContextService } from './context/service.js';
 import { recentEpisodes } from './episodes/store.js';
@@ -36,6 +37,7 @@ import { createLlmExtractor } from './extraction/llm.js';
 import { createRuleExtractor } from './extraction/rules.js';
 import type { Extractor } from './extraction/types.js';
 import { createPipelineJobs } from './pipeline/jobs.js';
+import { PortabilityService } from './portability/service.js';
 import { type LlmClient, createLlmClient } from './providers/llm.js';
 import { SubjectService } from './subjects/service.js';
 import { TenantService } from './tenants/service.js';
@@ -71,11 +73,13 @@ export interface Core {
   callLog: CallLogService;
   documents: DocumentService;
   governance: GovernanceService;
+  identities: IdentityService;
   subjects: SubjectService;
   memorySessions: MemorySessionService;
   events: EventService;
   beliefs: BeliefService;
   context: ContextService;
+  portability: PortabilityService;
   /** The shared LLM client; undefined when ENGRAM_LLM_PROVIDER is unset (routes that need one: requireLlm). */
   llm: LlmClient | undefined;
   extractor: Extractor;
@@ -99,6 +103,7 @@ export function createCore(deps: CoreDeps): Core {
   const callLog = new CallLogService({ db, logger: deps.logger });
   const documents = new DocumentService({ db });
   const governance = new GovernanceService({ db, clock, ids });
+  const identities = new IdentityService({ db, clock, ids, users, auth });
 
   // Memory: subjects → events (envelopes, sessions) → pipeline (extraction, episodes, beliefs) → context.
   // With an LLM configured it extracts, and the rules answer whenever it cannot (counted, logged without the text).
@@ -118,6 +123,7 @@ export function createCore(deps: CoreDeps): Core {
     clock,
     defaultMaxTokens: deps.config.memory.contextMaxTokens,
   });
+  const portability = new PortabilityService({ db, clock, ids, queue });
   const jobHandlers = createPipelineJobs({ database: deps.database, clock, ids, extractor, subjects, beliefs, sessions: memorySessions });
   return {
     ...deps,
@@ -136,11 +142,13 @@ export function createCore(deps: CoreDeps): Core {
     callLog,
     documents,
     governance,
+    identities,
     subjects,
     memorySessions,
     events,
     beliefs,
     context,
+    portability,
     llm,
     extractor,
     jobHandlers,

@@ -7,6 +7,8 @@ import { type Permission, allPermissions, isPermission } from '../users/permissi
 export interface Principal {
   tenantId: string;
   userId: string | null;
+  /** The identity a platform key acts as (004 X-Identity-Id); null for sessions and other keys. */
+  identityId: string | null;
   credentialId: string | null;
   /** null when the caller presented a session (access JWT) rather than a key. */
   credentialKind: CredentialKind | null;

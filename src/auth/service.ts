@@ -14,9 +14,9 @@ import { type Principal, permissionsFromScopes, requirePermission } from './prin
 import { hashSecret, newSecret, visiblePrefix } from './secrets.js';
 import type { SessionService } from './sessions.js';
 import * as store from './store.js';
-import type { Credential } from './store.js';
+import type { Credential, CredentialFilter } from './store.js';
 
-export type { Credential, Principal };
+export type { Credential, CredentialFilter, Principal };
 
 export interface NewCredential {
   kind: CredentialKind;
@@ -25,6 +25,8 @@ export interface NewCredential {
   expiresAt?: number | null;
   /** A key that acts as this user (recording-face keys, per-user platform keys). */
   userId?: string | null;
+  /** A platform key that acts as this identity; its permissions are its scopes. */
+  identityId?: string | null;
   rateLimitPerMinute?: number | null;
 }
 
@@ -66,12 +68,12 @@ export class AuthService {
     return { credential: { ...credential, tenantId }, secret };
   }
 
-  listCredentials(tenantId: string, filter: { kind?: CredentialKind; userId?: string } = {}): Promise<Credential[]> {
+  listCredentials(tenantId: string, filter: CredentialFilter = {}): Promise<Credential[]> {
     return store.listCredentials(this.deps.db, tenantId, filter);
   }
 
   /** Revokes a credential of this tenant; it stops working at once in every process (nothing is cached). */
-  async revokeCredential(tenantId: string, id: string, filter: { userId?: string; kind?: CredentialKind } = {}): Promise<void> {
+  async revokeCredential(tenantId: string, id: string, filter: CredentialFilter = {}): Promise<void> {
     const revoked = await store.revokeCredential(this.deps.db, tenantId, id, this.deps.clock.now(), filter);
     if (!revoked) throw new AppError('not_found', { resource: 'API key', id });
   }
@@ -148,6 +150,7 @@ export class AuthService {
     return {
       tenantId: credential.tenantId,
       userId: credential.userId,
+      identityId: credential.identityId,
       credentialId: credential.id,
       credentialKind: credential.kind,
       scopes: credential.scopes,
@@ -164,6 +167,7 @@ export class AuthService {
     return {
       tenantId: user.tenantId,
       userId: user.id,
+      identityId: null,
       credentialId: null,
       credentialKind: null,
       scopes: [],
@@ -200,6 +204,7 @@ export class AuthService {
       prefix: visiblePrefix(secret),
       scopes: input.scopes ?? [],
       userId: input.userId ?? null,
+      identityId: input.identityId ?? null,
       rateLimitPerMinute: input.rateLimitPerMinute ?? null,
       createdAt: this.deps.clock.now(),
       expiresAt: input.expiresAt ?? null,

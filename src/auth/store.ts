@@ -10,12 +10,21 @@ export interface Credential {
   prefix: string;
   scopes: string[];
   userId: string | null;
+  /** A platform key that acts as this identity (its permissions come from its scopes). */
+  identityId: string | null;
   /** Requests per minute for this key; null: the tenant's plan limit, else the kind's default. */
   rateLimitPerMinute: number | null;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
   lastUsedAt: number | null;
+}
+
+/** Narrows a list or a revocation to one kind, user or identity. */
+export interface CredentialFilter {
+  kind?: CredentialKind;
+  userId?: string;
+  identityId?: string;
 }
 
 function toCredential(row: Selectable<CredentialsTable>): Credential {
@@ -27,6 +36,7 @@ function toCredential(row: Selectable<CredentialsTable>): Credential {
     prefix: row.prefix,
     scopes: JSON.parse(row.scopes) as string[],
     userId: row.user_id,
+    identityId: row.identity_id,
     rateLimitPerMinute: row.rate_limit_per_minute,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
@@ -47,6 +57,7 @@ export async function insertCredential(db: Kysely<DB>, tenantId: string, c: Omit
       secret_hash: secretHash,
       scopes: JSON.stringify(c.scopes),
       user_id: c.userId,
+      identity_id: c.identityId,
       rate_limit_per_minute: c.rateLimitPerMinute,
       created_at: c.createdAt,
       expires_at: c.expiresAt,
@@ -89,7 +100,7 @@ export async function revokeCredential(
   tenantId: string,
   id: string,
   now: number,
-  filter: { userId?: string; kind?: CredentialKind } = {},
+  filter: CredentialFilter = {},
 ): Promise<boolean> {
   const r = await db
     .updateTable('credentials')
@@ -98,6 +109,7 @@ export async function revokeCredential(
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .$if(filter.userId !== undefined, (q) => q.where('user_id', '=', filter.userId!))
+    .$if(filter.identityId !== undefined, (q) => q.where('identity_id', '=', filter.identityId!))
     .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
@@ -131,7 +143,7 @@ export async function replaceCredentialScopes(
 export async function listCredentials(
   db: Kysely<DB>,
   tenantId: string,
-  filter: { kind?: CredentialKind; userId?: string },
+  filter: CredentialFilter,
 ): Promise<Credential[]> {
   const rows = await db
     .selectFrom('credentials')
@@ -140,6 +152,7 @@ export async function listCredentials(
     .where('revoked_at', 'is', null)
     .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
     .$if(filter.userId !== undefined, (q) => q.where('user_id', '=', filter.userId!))
+    .$if(filter.identityId !== undefined, (q) => q.where('identity_id', '=', filter.identityId!))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .execute();

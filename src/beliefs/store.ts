@@ -179,6 +179,8 @@ export async function evidenceOf(db: Kysely<DB>, tenantId: string, beliefIds: st
     .where('tenant_id', '=', tenantId)
     .where('belief_id', 'in', beliefIds)
     .orderBy('created_at')
+    // Links written in the same millisecond come in event order on both engines, not in storage order.
+    .orderBy('event_id')
     .execute();
   for (const r of rows) out.set(r.belief_id, [...(out.get(r.belief_id) ?? []), r.envelope_id]);
   return out;

@@ -22,7 +22,7 @@ export function registerCallLog(app: HttpServer, deps: { callLog: CallLogService
       latencyMs: Math.round(reply.elapsedTime * 100) / 100,
       credentialId: principal.credentialId,
       userId: principal.userId,
-      identityId: null,
+      identityId: principal.identityId,
       pluginId: typeof plugin === 'string' ? plugin.slice(0, 200) : null,
       correlationId: request.correlationId,
       requestId: request.id,

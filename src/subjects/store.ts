@@ -83,3 +83,8 @@ export async function eraseSubjectRows(db: Kysely<DB>, tenantId: string, id: str
     return receipt;
   });
 }
+
+/** Keeps a subject's display name in step with what it belongs to (an identity's display name). */
+export async function renameSubject(db: Kysely<DB>, tenantId: string, id: string, displayName: string | null, now: number): Promise<void> {
+  await db.updateTable('subjects').set({ display_name: displayName, updated_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}

@@ -3,6 +3,7 @@
 import type { Core } from '../../app.js';
 import type { HttpServer } from '../../platform/http.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerIdentityRoutes } from './identity-routes.js';
 import { registerSystemLogRoutes } from './log-routes.js';
 import { registerRoleRoutes } from './role-routes.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -11,5 +12,6 @@ export function registerPlatformRoutes(app: HttpServer, core: Core): void {
   registerAuthRoutes(app, core);
   registerUserRoutes(app, core);
   registerRoleRoutes(app, core);
+  registerIdentityRoutes(app, core);
   registerSystemLogRoutes(app, core);
 }

@@ -6,6 +6,7 @@ import type { Session } from '../../auth/accounts.js';
 import type { Device } from '../../auth/devices.js';
 import type { Credential } from '../../auth/service.js';
 import { toIso } from '../../platform/clock.js';
+import type { Identity } from '../../identities/service.js';
 import type { Role, User } from '../../users/service.js';
 
 const iso = z.string().describe('ISO-8601 instant');
@@ -271,3 +272,94 @@ export const toSystemLogDto = (e: CallLogEntry): z.infer<typeof systemLogDto> =>
 });
 
 export const deletedDto = z.object({ id: z.string() });
+
+// Identities
+
+const identityType = z.enum(['AI', 'Human', 'System']);
+const identityName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^/]+$/, 'must not contain /')
+  .describe('Unique in the tenant among identities not deleted');
+const optionalText = (max: number) => z.string().max(max).nullable().optional();
+
+export const identityDto = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  subjectId: z.string().describe('The memory subject of this identity'),
+  name: z.string(),
+  displayName: z.string().nullable(),
+  bio: z.string().nullable(),
+  origin: z.string().nullable(),
+  type: identityType,
+  linkedUserId: z.string().nullable(),
+  presence: z.string(),
+  createdAt: iso,
+  updatedAt: iso,
+});
+
+export const toIdentityDto = (i: Identity): z.infer<typeof identityDto> => ({
+  id: i.id,
+  tenantId: i.tenantId,
+  subjectId: i.subjectId,
+  name: i.name,
+  displayName: i.displayName,
+  bio: i.bio,
+  origin: i.origin,
+  type: i.type,
+  linkedUserId: i.linkedUserId,
+  presence: i.presence,
+  createdAt: toIso(i.createdAt),
+  updatedAt: toIso(i.updatedAt),
+});
+
+export const newIdentityBody = z.object({
+  name: identityName,
+  displayName: optionalText(200),
+  bio: optionalText(5000),
+  origin: optionalText(200),
+  type: identityType,
+  linkedUserId: z.string().min(1).max(200).nullable().optional().describe('A user of this tenant'),
+});
+
+export const updateIdentityBody = newIdentityBody.partial();
+
+export const presenceBody = z.object({ presence: z.string().trim().min(1).max(50).describe('e.g. online, away, busy, offline') });
+
+export const identityNameParams = z.object({ name: z.string().min(1).max(200) });
+export const identityUserParams = z.object({ userId: z.string().min(1).max(200) });
+export const identityKeyParams = idParams.extend({ keyId: z.string().min(1).max(200) });
+
+export const newIdentityKeyBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  scopes: z.array(z.string().min(1).max(100)).max(100).describe('Permission names (GET /api/permissions), or admin for all'),
+  expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the key stops working; never when absent'),
+});
+
+export const identityKeyDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe('The start of the key, safe to show in lists'),
+  identityId: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: iso,
+  expiresAt: isoOrNull,
+  lastUsedAt: isoOrNull,
+});
+
+export const toIdentityKeyDto = (c: Credential): z.infer<typeof identityKeyDto> => ({
+  id: c.id,
+  name: c.name,
+  prefix: c.prefix,
+  identityId: c.identityId ?? '',
+  scopes: c.scopes,
+  createdAt: toIso(c.createdAt),
+  expiresAt: isoOrNullOf(c.expiresAt),
+  lastUsedAt: isoOrNullOf(c.lastUsedAt),
+});
+
+export const newIdentityKeyDto = identityKeyDto.extend({
+  apiKey: z.string().describe('The key itself (atm_…); shown only in this answer. Send it as `Authorization: ApiKey <key>`.'),
+});

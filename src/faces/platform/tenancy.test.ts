@@ -16,6 +16,9 @@ interface Victim {
   roleId: string;
   deviceId: string;
   logId: string;
+  identityId: string;
+  identityName: string;
+  identityKeyId: string;
 }
 
 /** `ownOnly`: the route acts on the caller's own rows, so a key without a user is refused (403) before any lookup. */
@@ -35,6 +38,15 @@ const byId: { what: string; method: string; url: (b: Victim) => string; body?: u
   { what: 'update a device', method: 'PUT', url: (b) => `/api/auth/device/${b.deviceId}`, body: { name: 'taken over' }, ownOnly: true },
   { what: 'delete a device', method: 'DELETE', url: (b) => `/api/auth/device/${b.deviceId}`, ownOnly: true },
   { what: 'get a log entry', method: 'GET', url: (b) => `/api/system-logs/${b.logId}` },
+  { what: 'get an identity', method: 'GET', url: (b) => `/api/identities/${b.identityId}` },
+  { what: 'get an identity by name', method: 'GET', url: (b) => `/api/identities/by-name/${b.identityName}` },
+  { what: "get a user's identity", method: 'GET', url: (b) => `/api/identities/by-user/${b.userId}` },
+  { what: 'update an identity', method: 'PUT', url: (b) => `/api/identities/${b.identityId}`, body: { displayName: 'taken over' } },
+  { what: "set an identity's presence", method: 'PUT', url: (b) => `/api/identities/${b.identityId}/presence`, body: { presence: 'hijacked' } },
+  { what: 'delete an identity', method: 'DELETE', url: (b) => `/api/identities/${b.identityId}` },
+  { what: "list an identity's keys", method: 'GET', url: (b) => `/api/identities/${b.identityId}/api-keys` },
+  { what: 'issue a key for an identity', method: 'POST', url: (b) => `/api/identities/${b.identityId}/api-keys`, body: { name: 'k', scopes: [] } },
+  { what: "revoke an identity's key", method: 'DELETE', url: (b) => `/api/identities/${b.identityId}/api-keys/${b.identityKeyId}` },
 ];
 
 for (const { engine, skip } of await testEngines()) {
@@ -45,6 +57,7 @@ for (const { engine, skip } of await testEngines()) {
     let bToken: string;
     let bUserKey: string;
     let bUserToken: string;
+    let bIdentityKey: string;
     const actors: { name: string; auth: CallOptions; isUser: boolean }[] = [];
 
     before(async () => {
@@ -71,10 +84,29 @@ for (const { engine, skip } of await testEngines()) {
       const device = await call(app, 'POST', '/api/auth/device', { token: bToken, body: { name: 'b device', publicKey } });
       bUserKey = (await call(app, 'POST', `/api/users/${user.body.data.id}/apikey`, { token: bToken })).body.data.apiKey;
       bUserToken = (await app.core.accounts.login(username, 'the original password')).accessToken;
+      const identityName = `victim-identity-${engine}-${process.pid}`;
+      const identity = await call(app, 'POST', '/api/identities', {
+        token: bToken,
+        body: { name: identityName, displayName: 'Victim identity', type: 'AI', linkedUserId: user.body.data.id },
+      });
+      const identityKey = await call(app, 'POST', `/api/identities/${identity.body.data.id}/api-keys`, {
+        token: bToken,
+        body: { name: 'b identity key', scopes: ['IdentityView'] },
+      });
+      bIdentityKey = identityKey.body.data.apiKey;
       await app.core.callLog.flush();
       const logs = await call(app, 'GET', '/api/system-logs?limit=1', { token: bToken });
-      b = { userId: user.body.data.id, username, roleId: role.body.data.id, deviceId: device.body.data.id, logId: logs.body.data[0].id };
-      assert.ok(b.userId && b.roleId && b.deviceId && b.logId, 'tenant B is set up');
+      b = {
+        userId: user.body.data.id,
+        username,
+        roleId: role.body.data.id,
+        deviceId: device.body.data.id,
+        logId: logs.body.data[0].id,
+        identityId: identity.body.data.id,
+        identityName,
+        identityKeyId: identityKey.body.data.id,
+      };
+      assert.ok(b.userId && b.roleId && b.deviceId && b.logId && b.identityId && b.identityKeyId, 'tenant B is set up');
     });
     after(async () => {
       await app?.http.close();
@@ -104,6 +136,8 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal((await call(app, 'GET', '/api/auth/me', { apiKey: bUserKey })).body.data.id, b.userId);
       assert.equal((await call(app, 'GET', '/api/auth/me', { token: bUserToken })).body.data.id, b.userId);
       assert.ok(await app.core.accounts.login(b.username, 'the original password'));
+      const identity = await call(app, 'GET', `/api/identities/${b.identityId}`, { apiKey: bIdentityKey });
+      assert.deepEqual([identity.status, identity.body.data.displayName, identity.body.data.presence], [200, 'Victim identity', 'offline']);
     });
 
     test("lists never show tenant B's rows, and B's role cannot be given to A's users", async () => {
@@ -112,6 +146,8 @@ for (const { engine, skip } of await testEngines()) {
         assert.ok(!users.body.data.some((u: { id: string }) => u.id === b.userId), actor.name);
         const roles = await call(app, 'GET', '/api/roles', actor.auth);
         assert.ok(!roles.body.data.some((r: { id: string }) => r.id === b.roleId), actor.name);
+        const identities = await call(app, 'GET', '/api/identities?limit=1000', actor.auth);
+        assert.ok(!identities.body.data.some((i: { id: string }) => i.id === b.identityId), actor.name);
         const logs = await call(app, 'GET', `/api/system-logs?userId=${b.userId}`, actor.auth);
         assert.equal(logs.body.count, 0, actor.name);
         const assigned = await call(app, 'POST', '/api/users', {

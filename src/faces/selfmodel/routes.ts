@@ -12,6 +12,7 @@ import type { HttpServer } from '../../platform/http.js';
 import type { Subject } from '../../subjects/service.js';
 import { principalOf } from '../principal.js';
 import { selfModelAuth } from './auth.js';
+import { registerPortabilityRoutes } from './portability-routes.js';
 import * as s from './schemas.js';
 
 const security = [{ selfModelKey: [] }];
@@ -323,5 +324,7 @@ export function registerSelfModelRoutes(app: HttpServer, core: Core) {
         return { user_id: request.params.user_id, erased: receipt, erased_at: toIso(core.clock.now()) };
       },
     );
+
+    registerPortabilityRoutes(face, core);
   });
 }

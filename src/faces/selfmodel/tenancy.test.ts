@@ -34,6 +34,7 @@ const byId: Record<string, Attempt> = {
   'POST context by user_id': { method: 'POST', url: () => '/external/context', body: (a) => ({ user_id: a.userId }) },
   'POST context by self_model_id': { method: 'POST', url: () => '/external/context', body: (a) => ({ self_model_id: a.selfModelId }) },
   'GET beliefs': { method: 'GET', url: (a) => `/external/users/${a.userId}/beliefs` },
+  'GET export': { method: 'GET', url: (a) => `/external/users/${a.userId}/export` },
   'DELETE user': { method: 'DELETE', url: (a) => `/external/users/${a.userId}` },
 };
 

@@ -48,6 +48,8 @@ export interface CredentialsTable {
   last_used_at: number | null;
   user_id: string | null;
   rate_limit_per_minute: number | null;
+  /** Set on platform keys that act as an identity (0006). */
+  identity_id: string | null;
 }
 
 export interface ServerSettingsTable {
@@ -178,6 +180,24 @@ export interface SubjectsTable {
   updated_at: number;
 }
 
+export type IdentityType = 'AI' | 'Human' | 'System';
+
+export interface IdentitiesTable {
+  tenant_id: string;
+  id: string;
+  subject_id: string;
+  name: string;
+  display_name: string | null;
+  bio: string | null;
+  origin: string | null;
+  type: IdentityType;
+  linked_user_id: string | null;
+  presence: Generated<string>;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
 export type MemorySessionStatus = 'created' | 'active' | 'completed' | 'failed' | 'abandoned';
 
 export interface MemorySessionsTable {
@@ -306,6 +326,7 @@ export interface DB {
   invites: InvitesTable;
   waitlist: WaitlistTable;
   subjects: SubjectsTable;
+  identities: IdentitiesTable;
   memory_sessions: MemorySessionsTable;
   events: EventsTable;
   episodes: EpisodesTable;

@@ -5,6 +5,7 @@ import * as m0002 from './0002_credentials.js';
 import * as m0003 from './0003_accounts.js';
 import * as m0004 from './0004_memory.js';
 import * as m0005 from './0005_governance_events.js';
+import * as m0006 from './0006_identities.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_accounts': m0003,
   '0004_memory': m0004,
   '0005_governance_events': m0005,
+  '0006_identities': m0006,
 };
