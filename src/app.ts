@@ -33,15 +33,27 @@ import { ContextService } from './context/service.js';
 import { recentEpisodes } from './episodes/store.js';
 import { EventService } from './events/service.js';
 import { MemorySessionService } from './events/sessions.js';
+import { RecordingService } from './events/recording.js';
+import { ProfileService } from './profiles/service.js';
+import { PromotionService } from './pipeline/promotion.js';
 import { createLlmExtractor } from './extraction/llm.js';
 import { createRuleExtractor } from './extraction/rules.js';
 import type { Extractor } from './extraction/types.js';
 import { createPipelineJobs } from './pipeline/jobs.js';
 import { PortabilityService } from './portability/service.js';
+import { PredictionService, predictionCallBudgetMs } from './predictions/service.js';
 import { type LlmClient, createLlmClient } from './providers/llm.js';
 import { SubjectService } from './subjects/service.js';
 import { TenantService } from './tenants/service.js';
 import { UserService } from './users/service.js';
+import { AccessService } from './access/service.js';
+import { MonitoringService } from './monitoring/service.js';
+import { NewsService } from './news/service.js';
+import { createSourceJobs } from './sources/jobs.js';
+import { SecretBox } from './sources/secrets.js';
+import { SourceService } from './sources/service.js';
+import { StaffService } from './staff/service.js';
+import { VoiceService } from './voice/service.js';
 
 export interface CoreDeps {
   config: Config;
@@ -79,11 +91,23 @@ export interface Core {
   events: EventService;
   beliefs: BeliefService;
   context: ContextService;
+  recording: RecordingService;
+  profiles: ProfileService;
+  promotion: PromotionService;
   portability: PortabilityService;
+  predictions: PredictionService;
   /** The shared LLM client; undefined when ENGRAM_LLM_PROVIDER is unset (routes that need one: requireLlm). */
   llm: LlmClient | undefined;
   extractor: Extractor;
   jobHandlers: Record<string, JobHandler>;
+  /** Server operators (news, /admin/); not a tenant role. */
+  staff: StaffService;
+  news: NewsService;
+  /** Read access between account users; memory reads check `access.canRead`. */
+  access: AccessService;
+  voice: VoiceService;
+  sources: SourceService;
+  monitoring: MonitoringService;
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -123,8 +147,20 @@ export function createCore(deps: CoreDeps): Core {
     clock,
     defaultMaxTokens: deps.config.memory.contextMaxTokens,
   });
+  const recording = new RecordingService({ db, clock, events, sessions: memorySessions });
+  const profiles = new ProfileService({ db, clock, beliefs });
+  const promotion = new PromotionService({ db, queue });
   const portability = new PortabilityService({ db, clock, ids, queue });
-  const jobHandlers = createPipelineJobs({ database: deps.database, clock, ids, extractor, subjects, beliefs, sessions: memorySessions });
+  const staff = new StaffService({ db, clock });
+  const news = new NewsService({ db, clock, ids, staff });
+  const access = new AccessService({ db, clock, ids });
+  const voice = new VoiceService(deps.config.voice);
+  const sources = new SourceService({ db, clock, ids, queue, secrets: SecretBox.open({ secretKey: deps.config.secretKey, dataDir: deps.config.dataDir }) });
+  const monitoring = new MonitoringService({ database: deps.database, metrics, queueDepth: () => queue.countByStatus() });
+  const jobHandlers = {
+    ...createPipelineJobs({ database: deps.database, clock, ids, extractor, subjects, beliefs, sessions: memorySessions }),
+    ...createSourceJobs({ database: deps.database, clock, events, subjects, sources }),
+  };
   return {
     ...deps,
     clock,
@@ -148,10 +184,20 @@ export function createCore(deps: CoreDeps): Core {
     events,
     beliefs,
     context,
+    recording,
+    profiles,
+    promotion,
     portability,
+    predictions: new PredictionService({ db, clock, ids, queue, llm, users, subjects, context, callBudgetMs: predictionCallBudgetMs(deps.config.llm) }),
     llm,
     extractor,
     jobHandlers,
+    staff,
+    news,
+    access,
+    voice,
+    sources,
+    monitoring,
   };
 }
 

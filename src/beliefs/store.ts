@@ -121,6 +121,36 @@ export async function beliefsFor(db: Kysely<DB>, tenantId: string, subjectId: st
   return rows.map(toBelief);
 }
 
+export async function findBelief(db: Kysely<DB>, tenantId: string, subjectId: string, id: string): Promise<Belief | undefined> {
+  const row = await db
+    .selectFrom('beliefs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toBelief(row);
+}
+
+/** Beliefs that any of `ids` replaced, newest valid time first. */
+export async function beliefsSupersededBy(db: Kysely<DB>, tenantId: string, subjectId: string, ids: string[]): Promise<Belief[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom('beliefs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('superseded_by', 'in', ids)
+    .orderBy('valid_from', 'desc')
+    .execute();
+  return rows.map(toBelief);
+}
+
+export async function countBeliefs(db: Kysely<DB>, tenantId: string, subjectId: string, f: Omit<BeliefFilter, 'limit' | 'offset'>): Promise<number> {
+  const row = await filtered(db, tenantId, subjectId, f).select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function addEvidence(
   db: Kysely<DB>,
   tenantId: string,
@@ -145,10 +175,9 @@ export interface BeliefFilter {
   offset: number;
 }
 
-export async function listBeliefs(db: Kysely<DB>, tenantId: string, subjectId: string, f: BeliefFilter): Promise<Belief[]> {
-  const rows = await db
+function filtered(db: Kysely<DB>, tenantId: string, subjectId: string, f: Omit<BeliefFilter, 'limit' | 'offset'>) {
+  return db
     .selectFrom('beliefs')
-    .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('subject_id', '=', subjectId)
     .$if(f.status !== undefined, (q) => q.where('status', '=', f.status!))
@@ -160,7 +189,12 @@ export async function listBeliefs(db: Kysely<DB>, tenantId: string, subjectId: s
         .where('status', '!=', 'retracted')
         .where('valid_from', '<=', f.asOf!)
         .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', f.asOf!)])),
-    )
+    );
+}
+
+export async function listBeliefs(db: Kysely<DB>, tenantId: string, subjectId: string, f: BeliefFilter): Promise<Belief[]> {
+  const rows = await filtered(db, tenantId, subjectId, f)
+    .selectAll()
     .orderBy('last_confirmed', 'desc')
     .orderBy('id')
     .limit(f.limit)

@@ -77,3 +77,27 @@ export async function episodesOfSession(db: Kysely<DB>, tenantId: string, sessio
     .execute();
   return rows.map(toEpisode);
 }
+
+/** One episode of this subject; another subject's is not found. */
+export async function findEpisode(db: Kysely<DB>, tenantId: string, subjectId: string, id: string): Promise<Episode | undefined> {
+  const row = await db
+    .selectFrom('episodes')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toEpisode(row);
+}
+
+export async function countEpisodes(db: Kysely<DB>, tenantId: string, subjectId: string, options: { before?: number; since?: number }): Promise<number> {
+  const row = await db
+    .selectFrom('episodes')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .$if(options.before !== undefined, (q) => q.where('occurred_at', '<=', options.before!))
+    .$if(options.since !== undefined, (q) => q.where('occurred_at', '>=', options.since!))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

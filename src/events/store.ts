@@ -204,3 +204,66 @@ export async function updateSession(
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
+
+export interface EventFilter {
+  subjectId: string;
+  source?: string;
+  inputType?: string;
+  /** occurred_at bounds (epoch ms), inclusive. */
+  since?: number;
+  until?: number;
+}
+
+function filteredEvents(db: Kysely<DB>, tenantId: string, f: EventFilter) {
+  return db
+    .selectFrom('events')
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', f.subjectId)
+    .$if(f.source !== undefined, (q) => q.where('source', '=', f.source!))
+    .$if(f.inputType !== undefined, (q) => q.where('input_type', '=', f.inputType!))
+    .$if(f.since !== undefined, (q) => q.where('occurred_at', '>=', f.since!))
+    .$if(f.until !== undefined, (q) => q.where('occurred_at', '<=', f.until!));
+}
+
+/** A subject's events, newest first, and how many match in all. */
+export async function listEvents(db: Kysely<DB>, tenantId: string, f: EventFilter, page: { limit: number; offset: number }) {
+  const rows = await filteredEvents(db, tenantId, f).selectAll().orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+  const total = await filteredEvents(db, tenantId, f).select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+  return { count: Number(total.n), events: rows.map(toEvent) };
+}
+
+/** Ids of a subject's events in one status, oldest first. */
+export async function eventIdsInStatus(db: Kysely<DB>, tenantId: string, subjectId: string, status: EventStatus, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('status', '=', status)
+    .orderBy('received_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** A subject's memory sessions, newest first, and how many it has. */
+export async function listSessions(db: Kysely<DB>, tenantId: string, subjectId: string, page: { limit: number; offset: number }) {
+  const base = db.selectFrom('memory_sessions').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId);
+  const rows = await base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+  const total = await base.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+  return { count: Number(total.n), sessions: rows.map(toSession) };
+}
+
+/** The recording session a client named, by its client id. */
+export async function findRecordingSession(db: Kysely<DB>, tenantId: string, subjectId: string, clientId: string): Promise<MemorySession | undefined> {
+  const row = await db
+    .selectFrom('memory_sessions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('session_type', '=', 'recording')
+    .where('correlation_id', '=', clientId)
+    .executeTakeFirst();
+  return row && toSession(row);
+}

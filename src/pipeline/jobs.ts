@@ -7,7 +7,7 @@ import { insertEpisodeOnce } from '../episodes/store.js';
 import { summarize } from '../episodes/summary.js';
 import { processEventJob } from '../events/service.js';
 import type { MemorySessionService } from '../events/sessions.js';
-import { findEvent, setEventStatus } from '../events/store.js';
+import { eventIdsInStatus, findEvent, setEventStatus } from '../events/store.js';
 import { envelopeText } from '../events/text.js';
 import { beliefsFromProfile } from '../extraction/profile.js';
 import type { ExtractedBelief, Extractor } from '../extraction/types.js';
@@ -17,6 +17,7 @@ import type { DB } from '../platform/db/schema.js';
 import type { Ids } from '../platform/ids.js';
 import type { JobHandler } from '../platform/worker.js';
 import type { SubjectService } from '../subjects/service.js';
+import { promoteBatch, promoteJob } from './promotion.js';
 
 export interface PipelineDeps {
   database: Database;
@@ -108,5 +109,18 @@ export function createPipelineJobs(deps: PipelineDeps): Record<string, JobHandle
     }
   };
 
-  return { [processEventJob]: process };
+  // Runs the same processing for each of the subject's waiting events; their own jobs, if they run too,
+  // find them processed (and this finds theirs), so the two never apply an event twice.
+  const promote: JobHandler = async (job, ctx) => {
+    const { subjectId } = job.payload as { subjectId: string };
+    const waiting = await eventIdsInStatus(db, job.tenantId, subjectId, 'received', promoteBatch);
+    let processed = 0;
+    for (const eventId of waiting) {
+      const outcome = (await process({ ...job, kind: processEventJob, payload: { eventId } }, ctx)) as { skipped?: string } | undefined;
+      if (!outcome?.skipped) processed++;
+    }
+    return { subjectId, waiting: waiting.length, processed };
+  };
+
+  return { [processEventJob]: process, [promoteJob]: promote };
 }

@@ -53,6 +53,11 @@ const envSchema = z.object({
   ENGRAM_LLM_MODEL: z.string().min(1).optional(),
   ENGRAM_LLM_TIMEOUT_MS: positiveInt.default(30_000),
   ENGRAM_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  ENGRAM_VOICE_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL').default('https://api.elevenlabs.io'),
+  ENGRAM_VOICE_API_KEY: z.string().min(1).optional(),
+  ENGRAM_VOICE_DEFAULT_VOICE: z.string().min(1).default('21m00Tcm4TlvDq8ikWAM'),
+  ENGRAM_VOICE_TIMEOUT_MS: positiveInt.default(30_000),
+  ENGRAM_SECRET_KEY: z.string().min(32, 'a secret of at least 32 characters').optional(),
 });
 
 export type Config = {
@@ -70,10 +75,14 @@ export type Config = {
   /** Self-model admin key created with the default tenant when the database has no tenant yet. */
   bootstrapKey: string | undefined;
   llm: LlmConfig | undefined;
+  /** ElevenLabs-compatible text to speech; `apiKey` undefined → /api/voice/ answers 503. */
+  voice: { baseUrl: string; apiKey: string | undefined; defaultVoice: string; timeoutMs: number };
+  /** Seals source secrets at rest; undefined → a key generated once in the data dir (src/sources/secrets.ts). */
+  secretKey: string | undefined;
 };
 
 /** Variables whose values never appear in messages. */
-const secretVariables = new Set(['ENGRAM_BOOTSTRAP_KEY', 'DATABASE_URL', 'ENGRAM_LLM_API_KEY']);
+const secretVariables = new Set(['ENGRAM_BOOTSTRAP_KEY', 'DATABASE_URL', 'ENGRAM_LLM_API_KEY', 'ENGRAM_VOICE_API_KEY', 'ENGRAM_SECRET_KEY']);
 
 /** Thrown when the environment is invalid; its message is the one line the operator sees. */
 export class ConfigError extends Error {
@@ -106,6 +115,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     memory: { beliefHalfLifeMs: e.ENGRAM_BELIEF_HALF_LIFE_DAYS * 86_400_000, contextMaxTokens: e.ENGRAM_CONTEXT_MAX_TOKENS },
     bootstrapKey: e.ENGRAM_BOOTSTRAP_KEY,
     llm: llmConfig(e),
+    voice: {
+      baseUrl: e.ENGRAM_VOICE_BASE_URL.replace(/\/+$/, ''),
+      apiKey: e.ENGRAM_VOICE_API_KEY,
+      defaultVoice: e.ENGRAM_VOICE_DEFAULT_VOICE,
+      timeoutMs: e.ENGRAM_VOICE_TIMEOUT_MS,
+    },
+    secretKey: e.ENGRAM_SECRET_KEY,
   };
 }
 

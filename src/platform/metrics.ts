@@ -65,6 +65,28 @@ export class Metrics {
     this.llmExtractionFallbacks.inc({ reason });
   };
 
+  /**
+   * Request latency percentiles since start, read from the histogram: each is the upper bound of the bucket
+   * the percentile falls in (null before any request, or above the last bucket).
+   */
+  async requestLatency(): Promise<{ count: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }> {
+    const byBound = new Map<number, number>();
+    for (const v of (await this.requestDuration.get()).values) {
+      if (v.metricName !== 'engram_http_request_duration_seconds_bucket') continue;
+      const bound = (v.labels as Record<string, string | number>).le;
+      const le = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
+      byBound.set(le, (byBound.get(le) ?? 0) + v.value);
+    }
+    const buckets = [...byBound.entries()].sort((a, b) => a[0] - b[0]);
+    const count = buckets.at(-1)?.[1] ?? 0;
+    const at = (q: number): number | null => {
+      if (count === 0) return null;
+      const bound = buckets.find(([, cumulative]) => cumulative >= q * count)?.[0];
+      return bound === undefined || !Number.isFinite(bound) ? null : bound * 1000;
+    };
+    return { count, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99) };
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }

@@ -33,6 +33,13 @@ export interface Job {
   finishedAt: number | null;
 }
 
+export interface JobFilter {
+  status?: JobStatus;
+  kind?: string;
+  /** Only jobs whose payload names this user (`{"userId": …}`). */
+  userId?: string;
+}
+
 /** What a worker holds after a claim: enough to prove it still owns the job. */
 export type Lease = Pick<Job, 'id' | 'leaseToken'>;
 
@@ -268,27 +275,71 @@ export class Queue {
     return Number(dead.numUpdatedRows + requeued.numUpdatedRows);
   }
 
-  async get(tenantId: string, id: string): Promise<Job | undefined> {
-    const row = await this.db.selectFrom('jobs').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    return row ? toJob(row) : undefined;
+  /**
+   * Records work the caller does itself, right now (an LLM call inside a request), as a job already running
+   * with a single attempt: the caller completes or fails it with the returned lease, and one failure makes it
+   * dead. If the process dies first the lease runs out and the reaper marks it dead. No worker ever claims it.
+   */
+  async startInline(input: { tenantId: string; kind: string; payload: unknown; workerId: string; leaseMs: number }): Promise<Job> {
+    const now = this.clock.now();
+    const row = await this.db
+      .insertInto('jobs')
+      .values({
+        id: this.ids.next(),
+        tenant_id: input.tenantId,
+        kind: input.kind,
+        payload: JSON.stringify(input.payload ?? null),
+        status: 'running',
+        priority: 0,
+        idempotency_key: null,
+        attempts: 1,
+        max_attempts: 1,
+        run_at: now,
+        lease_until: now + input.leaseMs,
+        lease_token: this.ids.next(),
+        locked_by: input.workerId,
+        last_error: null,
+        result: null,
+        created_at: now,
+        updated_at: now,
+        started_at: now,
+        finished_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toJob(row);
   }
 
-  async list(
-    tenantId: string,
-    filter: { status?: JobStatus; kind?: string; limit: number; offset: number },
-  ): Promise<Job[]> {
-    const rows = await this.db
+  /** One job of the tenant; with `userId`, only when its payload names that user (see list). */
+  async get(tenantId: string, id: string, owner: { userId?: string } = {}): Promise<Job | undefined> {
+    const row = await this.db
       .selectFrom('jobs')
       .selectAll()
       .where('tenant_id', '=', tenantId)
-      .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
-      .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
+      .where('id', '=', id)
+      .$if(owner.userId !== undefined, (q) => q.where(this.payloadUserId(), '=', owner.userId!))
+      .executeTakeFirst();
+    return row ? toJob(row) : undefined;
+  }
+
+  /** The tenant's jobs, newest first; `userId` keeps those whose payload carries `userId` equal to it. */
+  async list(tenantId: string, filter: JobFilter & { limit: number; offset: number }): Promise<Job[]> {
+    const rows = await this.filtered(tenantId, filter)
+      .selectAll()
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(filter.limit)
       .offset(filter.offset)
       .execute();
     return rows.map(toJob);
+  }
+
+  /** How many jobs list would return across all pages. */
+  async count(tenantId: string, filter: JobFilter): Promise<number> {
+    const row = await this.filtered(tenantId, filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Queue depth by state across all tenants (for /metrics). */
@@ -305,6 +356,20 @@ export class Queue {
 
   backoffMs(attempts: number): number {
     return Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  }
+
+  private filtered(tenantId: string, filter: JobFilter) {
+    return this.db
+      .selectFrom('jobs')
+      .where('tenant_id', '=', tenantId)
+      .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
+      .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
+      .$if(filter.userId !== undefined, (q) => q.where(this.payloadUserId(), '=', filter.userId!));
+  }
+
+  /** The payload's `userId`, read with each engine's JSON function (payload is JSON text). */
+  private payloadUserId() {
+    return this.database.engine === 'postgres' ? sql<string>`(payload::jsonb ->> 'userId')` : sql<string>`json_extract(payload, '$.userId')`;
   }
 
   private ownedRunning(lease: Lease) {

@@ -294,6 +294,15 @@ export interface BeliefEvidenceTable {
   created_at: number;
 }
 
+export interface ProfileFieldsTable {
+  tenant_id: string;
+  subject_id: string;
+  field: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
+}
+
 export interface GovernanceEventsTable {
   id: string;
   tenant_id: string;
@@ -309,6 +318,55 @@ export interface GovernanceEventsTable {
   subject_id: string | null;
   level: string | null;
   body: string;
+}
+
+export type AccessGrantStatus = 'pending' | 'active' | 'declined';
+
+export interface AccessGrantsTable {
+  tenant_id: string;
+  id: string;
+  owner_user_id: string;
+  member_user_id: string;
+  status: AccessGrantStatus;
+  created_at: number;
+  updated_at: number;
+  responded_at: number | null;
+}
+
+export type SourceType = 'feed' | 'upload';
+export type SourceStatus = 'idle' | 'syncing' | 'ok' | 'error';
+
+export interface SourcesTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  name: string;
+  type: SourceType;
+  config: string;
+  secrets: string | null;
+  status: SourceStatus;
+  last_error: string | null;
+  last_synced_at: number | null;
+  items_imported: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NewsTable {
+  id: string;
+  title: string;
+  body: string;
+  url: string | null;
+  author_tenant_id: string;
+  author_user_id: string;
+  published_at: number;
+  created_at: number;
+}
+
+export interface StaffUsersTable {
+  user_id: string;
+  tenant_id: string;
+  granted_at: number;
 }
 
 export interface DB {
@@ -333,4 +391,38 @@ export interface DB {
   beliefs: BeliefsTable;
   belief_evidence: BeliefEvidenceTable;
   governance_events: GovernanceEventsTable;
+  profile_fields: ProfileFieldsTable;
+  predictions: PredictionsTable;
+  access_grants: AccessGrantsTable;
+  sources: SourcesTable;
+  news: NewsTable;
+  staff_users: StaffUsersTable;
+}
+
+export interface PredictionsTable {
+  tenant_id: string;
+  id: string;
+  subject_id: string;
+  user_id: string;
+  type: string;
+  situation: string;
+  /** JSON array of strings, or null when the caller gave no options. */
+  options: string | null;
+  output: string | null;
+  chosen_option: string | null;
+  confidence: number | null;
+  reasoning: string | null;
+  model: string | null;
+  latency_ms: number;
+  input_tokens: number;
+  output_tokens: number;
+  status: 'completed' | 'failed';
+  error: string | null;
+  job_id: string | null;
+  actual: string | null;
+  /** 1 or 0; null until feedback says. */
+  correct: number | null;
+  score: number | null;
+  feedback_at: number | null;
+  created_at: number;
 }

@@ -6,6 +6,9 @@ import * as m0003 from './0003_accounts.js';
 import * as m0004 from './0004_memory.js';
 import * as m0005 from './0005_governance_events.js';
 import * as m0006 from './0006_identities.js';
+import * as m0009 from './0009_access_sources_news.js';
+import * as m0007 from './0007_profile_fields.js';
+import * as m0008 from './0008_predictions.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004_memory': m0004,
   '0005_governance_events': m0005,
   '0006_identities': m0006,
+  '0007_profile_fields': m0007,
+  '0008_predictions': m0008,
+  '0009_access_sources_news': m0009,
 };
