@@ -20,6 +20,7 @@ import { CallLogService } from './audit/service.js';
 import { RateLimiter } from './platform/rate-limit.js';
 import { InviteService } from './users/invites.js';
 import { registerOpsRoutes } from './faces/ops/routes.js';
+import { registerAdminRoutes } from './faces/admin/routes.js';
 import { registerPlatformRoutes } from './faces/platform/routes.js';
 import { registerSelfModelRoutes } from './faces/selfmodel/routes.js';
 import { registerCloneRoutes } from './faces/clone/routes.js';
@@ -228,6 +229,7 @@ export async function createApp(deps: CoreDeps): Promise<App> {
   registerPlatformRoutes(http, core);
   registerCloneRoutes(http, core);
   registerPublicV1Routes(http, core);
+  registerAdminRoutes(http, core);
   await http.ready();
   return { core, http };
 }

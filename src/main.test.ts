@@ -93,6 +93,14 @@ describe('engram CLI', () => {
     assert.equal(engram(['keys', 'scope-down', '--id', id], env).status, 2, 'without --scopes: usage');
   });
 
+  test('staff grant refuses an unknown user and prints usage without --user', () => {
+    const env = { ENGRAM_DATA_DIR: dataDir() };
+    const unknown = engram(['staff', 'grant', '--user', 'nobody'], env);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /User not found: nobody/);
+    assert.equal(engram(['staff', 'grant'], env).status, 2, 'without --user: usage');
+  });
+
   test('keys create prints a key once; serve accepts it and stops cleanly on SIGTERM', async () => {
     const env = { ENGRAM_DATA_DIR: dataDir() };
     const created = engram(['keys', 'create', '--kind', 'selfmodel', '--name', 'cli test'], env);

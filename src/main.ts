@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `engram` command: serve | worker | migrate | keys create | keys scope-down | version.
+// The `engram` command: serve | worker | migrate | keys create | keys scope-down | staff grant | version.
 import { parseArgs } from 'node:util';
 import { type Core, createApp, createCore, createWorker } from './app.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
@@ -21,6 +21,8 @@ commands:
             print a new credential once (creates the default tenant if there is none)
   keys scope-down --id ID --scopes a,b [--tenant ID]
             narrow a key's scopes to a subset of the ones it has (never widen)
+  staff grant --user USERNAME
+            make an existing user staff (may open /admin/ and post news)
   version   print the version
 
 configuration comes from environment variables; see README.md.`;
@@ -196,6 +198,22 @@ async function scopeDownKey(config: Config, id: string, scopes: string[], tenant
   });
 }
 
+const staffUsage = 'usage: engram staff grant --user USERNAME';
+
+/** The operator's way to the first staff user: staff can open /admin/ and grant nothing else by HTTP. */
+async function staff(config: Config, argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { user: { type: 'string' } } });
+  if (positionals[0] !== 'grant' || !values.user) {
+    console.error(staffUsage);
+    process.exit(2);
+  }
+  const username = values.user;
+  await withCore(config, async (core) => {
+    const granted = await core.staff.grantByUsername(username);
+    console.error(`user ${username} (${granted.userId}) of tenant ${granted.tenantId} is staff`);
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'serve';
   if (command === 'version' || command === '--version') {
@@ -206,7 +224,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
-  const commands: Record<string, (c: Config, rest: string[]) => Promise<void>> = { serve, worker: workerOnly, migrate, keys };
+  const commands: Record<string, (c: Config, rest: string[]) => Promise<void>> = { serve, worker: workerOnly, migrate, keys, staff };
   const run = commands[command];
   if (!run) {
     console.error(`engram: unknown command "${command}"\n\n${usage}`);

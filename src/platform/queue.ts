@@ -354,6 +354,35 @@ export class Queue {
     return counts;
   }
 
+  /**
+   * A dead job back in the queue with a fresh set of attempts, due now; its last error stays for the record.
+   * One conditional statement, so two operators pressing retry at once requeue it once. False: not dead (or gone).
+   */
+  async retryDead(id: string): Promise<boolean> {
+    const now = this.clock.now();
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ ...backInQueue(now, now), attempts: 0, finished_at: null })
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    if (r.numUpdatedRows > 0n) for (const listener of this.listeners) listener();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Dead jobs of every tenant, most recently ended first: staff tools only (/admin/). */
+  async listDead(limit: number): Promise<Job[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', '=', 'dead')
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toJob);
+  }
+
   backoffMs(attempts: number): number {
     return Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
   }
