@@ -2,14 +2,29 @@
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
+  interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+
+  interface Request extends RequestSpec {
+    /** Called before each send of this request; returns the request to send. */
+    setupRequest?: (request: RequestSpec, context: Record<string, unknown>) => RequestSpec;
+  }
+
   interface Options {
     url: string;
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Requests to make in all; overrides `duration`. */
+    amount?: number;
     timeout?: number;
     method?: string;
     headers?: Record<string, string>;
+    requests?: Request[];
   }
 
   interface Histogram {

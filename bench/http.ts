@@ -1,27 +1,14 @@
 // HTTP throughput: a real `engram serve` child process on a free 127.0.0.1 port over its own database,
 // loaded by autocannon from this process; an unauthenticated baseline and an X-API-Key route.
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createTestDatabase } from '../src/testing/db.js';
-import {
-  freePort,
-  hasExited,
-  machineBusyPercent,
-  machineCpuTicks,
-  onCleanup,
-  processCpuSeconds,
-  sleep,
-  spawnNode,
-  stopChild,
-} from './processes.js';
-import { type BenchCase, type Suite, type SuiteContext, formatNumber, numberOption, projectRoot, round, summarizeLatencies } from './report.js';
+import { hasExited, machineBusyPercent, machineCpuTicks, onCleanup, processCpuSeconds, stopChild } from './processes.js';
+import { type BenchCase, type Suite, type SuiteContext, formatNumber, numberOption, round, summarizeLatencies } from './report.js';
+import { type Server, startServer, tail } from './server.js';
 
-const mainScript = join(projectRoot, 'dist', 'src', 'main.js');
-const startTimeoutMs = 20_000;
 const warmupSeconds = 1;
 
 interface Target {
@@ -34,13 +21,6 @@ const targets: Target[] = [
   { name: 'GET /healthz', path: '/healthz', authenticated: false },
   { name: 'GET /external/context/formats (X-API-Key)', path: '/external/context/formats', authenticated: true },
 ];
-
-interface Server {
-  child: ChildProcess;
-  baseUrl: string;
-  key: string;
-  logFile: string;
-}
 
 export const httpSuite: Suite = {
   name: 'http',
@@ -60,7 +40,7 @@ export const httpSuite: Suite = {
     const dropScratch = onCleanup(async () => rmSync(scratch, { recursive: true, force: true }));
     let server: Server | undefined;
     try {
-      server = await startServer(ctx, { ...testDb.env, LOG_LEVEL: logLevel }, scratch);
+      server = await startServer(ctx, { env: { ...testDb.env, LOG_LEVEL: logLevel }, scratch });
       const probes = await probeAuth(server);
       ctx.log(`auth probe on /external/context/formats: with key → ${probes.withKey}, without → ${probes.withoutKey}`);
       const cases: BenchCase[] = [];
@@ -83,34 +63,6 @@ export const httpSuite: Suite = {
     }
   },
 };
-
-async function startServer(ctx: SuiteContext, dbEnv: Record<string, string>, scratch: string): Promise<Server> {
-  const port = await freePort();
-  const key = randomBytes(30).toString('base64url');
-  const logFile = join(scratch, 'server.log');
-  const fd = openSync(logFile, 'a');
-  const child = spawnNode(mainScript, ['serve'], {
-    ...dbEnv,
-    ENGRAM_HOST: '127.0.0.1',
-    ENGRAM_PORT: String(port),
-    ENGRAM_BOOTSTRAP_KEY: key,
-  }, { stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const started = performance.now();
-  const deadline = Date.now() + startTimeoutMs;
-  while (Date.now() < deadline) {
-    if (hasExited(child)) throw new Error(`engram serve exited during start-up (code ${child.exitCode}):\n${tail(logFile)}`);
-    const status = await fetch(`${baseUrl}/healthz`).then((r) => r.status, () => 0);
-    if (status === 200) {
-      ctx.log(`engram serve (pid ${child.pid}) up on ${baseUrl} in ${Math.round(performance.now() - started)} ms`);
-      return { child, baseUrl, key, logFile };
-    }
-    await sleep(100);
-  }
-  await stopChild(child, 'SIGKILL');
-  throw new Error(`engram serve not up after ${startTimeoutMs} ms:\n${tail(logFile)}`);
-}
 
 async function probeAuth(server: Server): Promise<{ withKey: number; withoutKey: number }> {
   const url = `${server.baseUrl}/external/context/formats`;
@@ -200,12 +152,4 @@ async function measure(server: Server, target: Target, opts: LoadOptions) {
     clientCpuPercent: percentOfCore((client.user + client.system) / 1e6),
     machineCpuPercent: machineBusyPercent(machineBefore, machineAfter),
   };
-}
-
-function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no server log)';
-  }
 }

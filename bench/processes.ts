@@ -8,8 +8,14 @@ const children = new Set<ChildProcess>();
 const cleanups = new Set<() => Promise<void>>();
 
 /** Spawns a Node process with only the given environment (plus PATH), tracked until it exits. */
-export function spawnNode(script: string, args: string[], env: Record<string, string>, options: Omit<SpawnOptions, 'env'>): ChildProcess {
-  const child = spawn(process.execPath, [script, ...args], {
+export function spawnNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: Omit<SpawnOptions, 'env'>,
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     ...options,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
   });

@@ -4,12 +4,13 @@
 import type { Engine } from '../src/platform/db/index.js';
 import { isPostgresReachable, testPostgresUrl } from '../src/testing/db.js';
 import { httpSuite } from './http.js';
+import { pipelineSuite } from './pipeline.js';
 import { cleanupAll } from './processes.js';
 import { queueSuite } from './queue.js';
 import { type Suite, type SuiteResult, createLog, environment, printSummary, writeResult } from './report.js';
 
 /** Every suite, in the order `npm run bench` runs them. A new suite is one more file and one more entry. */
-const suites: Suite[] = [queueSuite, httpSuite];
+const suites: Suite[] = [queueSuite, httpSuite, pipelineSuite];
 const engines: Engine[] = ['sqlite', 'postgres'];
 
 interface Args {
