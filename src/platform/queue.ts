@@ -189,7 +189,9 @@ export class Queue {
     const runnable = this.db
       .selectFrom('jobs')
       .select('id')
-      .where('status', '=', 'queued')
+      // A literal, not a bound parameter: only then can SQLite use the partial index jobs_claim
+      // (WHERE status = 'queued'); with `status = ?` it sorted every queued row on each claim.
+      .where(sql<boolean>`status = 'queued'`)
       .where('run_at', '<=', now)
       .where('kind', 'in', opts.kinds)
       .orderBy('priority')
@@ -410,6 +412,7 @@ export class Queue {
   }
 
   private expiredLeases(now: number) {
-    return this.db.updateTable('jobs').where('status', '=', 'running').where('lease_until', '<', now);
+    // A literal, so the partial index jobs_lease (WHERE status = 'running') applies on SQLite too.
+    return this.db.updateTable('jobs').where(sql<boolean>`status = 'running'`).where('lease_until', '<', now);
   }
 }
