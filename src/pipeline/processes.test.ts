@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { type TestDatabase, createTestDatabase, isPostgresReachable } from '../testing/db.js';
+import { waitFor } from '../testing/wait.js';
 
 const main = fileURLToPath(new URL('../main.js', import.meta.url));
 const skip = (await isPostgresReachable()) ? false : 'PostgreSQL unreachable — POSTGRES TESTS SKIPPED';
@@ -44,15 +45,8 @@ function start(args: string[], env: Record<string, string>, ready: RegExp): Prom
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** This file's deadline and polling pace. */
+const until = <T>(what: string, check: () => Promise<T | undefined> | T | undefined) => waitFor(what, check, { timeoutMs: 60_000, everyMs: 50 });
 
 describe('pipeline across processes (postgres)', { skip }, () => {
   let db: TestDatabase;

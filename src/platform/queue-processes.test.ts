@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { type TestDatabase, createTestDatabase, testEngines } from '../testing/db.js';
 import { type FixturePayload, createFixtureTables, fixtureJobKind } from '../testing/queue-fixture-worker.js';
 import { Queue } from './queue.js';
+import { waitFor as pollUntil } from '../testing/wait.js';
 
 const fixtureScript = fileURLToPath(new URL('../testing/queue-fixture-worker.js', import.meta.url));
 const cliScript = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -21,15 +22,9 @@ interface Child {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails at the deadline. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
+/** This file's deadline and polling pace. */
+const waitFor = <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000) =>
+  pollUntil(what, check, { timeoutMs, everyMs: 25 });
 
 /** Spawns node children against one test database and kills whatever is left of them at the end. */
 function childProcesses(tdb: () => TestDatabase) {

@@ -7,19 +7,14 @@ import { ManualClock } from './clock.js';
 import { createLogger } from './log.js';
 import { type Job, Queue } from './queue.js';
 import { type JobHandler, type JobOutcome, Worker } from './worker.js';
+import { waitFor as pollUntil } from '../testing/wait.js';
 
 const kind = 'test.work';
 
 /** Polls until `check` returns a value (not undefined), or fails at the deadline. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** This file's deadline and polling pace. */
+const waitFor = <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000) =>
+  pollUntil(what, check, { timeoutMs, everyMs: 10 });
 
 /** A promise the test settles by hand. */
 function gate<T = void>() {

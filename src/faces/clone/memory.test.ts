@@ -6,20 +6,11 @@ import { type App, createWorker } from '../../app.js';
 import type { Worker } from '../../platform/worker.js';
 import { createTestApp } from '../../testing/app.js';
 import { type TestDatabase, createTestDatabase, testEngines } from '../../testing/db.js';
+import { waitFor } from '../../testing/wait.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const t0 = Date.UTC(2026, 3, 1, 9, 0, 0);
 const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Rows user A owns; user B asking for them must get 404, as if they did not exist. */
 interface Owned {

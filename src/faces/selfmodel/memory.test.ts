@@ -6,6 +6,7 @@ import { type App, createWorker } from '../../app.js';
 import type { Worker } from '../../platform/worker.js';
 import { createTestApp } from '../../testing/app.js';
 import { type TestDatabase, createTestDatabase, testEngines } from '../../testing/db.js';
+import { waitFor } from '../../testing/wait.js';
 
 const day = 86_400_000;
 const start = Date.UTC(2026, 2, 1, 10, 0, 0);
@@ -43,16 +44,6 @@ const turns: string[] = [
   'My partner works from home.',
   'Good night!',
 ];
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 for (const { engine, skip } of await testEngines()) {
   describe(`self-model memory over HTTP (${engine})`, { skip }, () => {

@@ -8,6 +8,7 @@ import type { Worker } from '../../platform/worker.js';
 import type { SubjectDocument } from '../../portability/schemas.js';
 import { createTestApp } from '../../testing/app.js';
 import { type TestDatabase, createTestDatabase, testEngines } from '../../testing/db.js';
+import { waitFor } from '../../testing/wait.js';
 
 const day = 86_400_000;
 const start = Date.UTC(2026, 2, 1, 10, 0, 0);
@@ -26,16 +27,6 @@ const turns: string[] = [
   'Next month I am going to Japan.',
   'I still love hiking.',
 ];
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 type Rows = 'sessions' | 'events' | 'episodes' | 'beliefs';
 
