@@ -41,9 +41,14 @@ import { createLlmExtractor } from './extraction/llm.js';
 import { createRuleExtractor } from './extraction/rules.js';
 import type { Extractor } from './extraction/types.js';
 import { createPipelineJobs } from './pipeline/jobs.js';
+import { SearchIndex } from './retrieval/indexing.js';
+import { SearchService } from './retrieval/service.js';
+import { EmbeddingScheduler, createEmbeddingJobs } from './retrieval/embedding-jobs.js';
+import { type VectorSearch, createVectorSearch } from './retrieval/vectors.js';
 import { PortabilityService } from './portability/service.js';
 import { PredictionService, predictionCallBudgetMs } from './predictions/service.js';
 import { type LlmClient, createLlmClient } from './providers/llm.js';
+import { type Embedder, createEmbedder } from './providers/embeddings.js';
 import { SubjectService } from './subjects/service.js';
 import { TenantService } from './tenants/service.js';
 import { UserService } from './users/service.js';
@@ -92,6 +97,11 @@ export interface Core {
   events: EventService;
   beliefs: BeliefService;
   context: ContextService;
+  /** Ranked search over a subject's turns and beliefs (lexical, plus vectors when an embedder is configured). */
+  search: SearchService;
+  /** The embedder and the vector side of search; null when ENGRAM_EMBEDDINGS is none. */
+  embedder: Embedder | null;
+  vectors: VectorSearch | null;
   recording: RecordingService;
   profiles: ProfileService;
   promotion: PromotionService;
@@ -140,10 +150,20 @@ export function createCore(deps: CoreDeps): Core {
   const extractor = deps.extractor ?? (llm ? createLlmExtractor(llm, createRuleExtractor(), onLlmFallback) : createRuleExtractor());
   const subjects = new SubjectService({ db, clock, ids });
   const memorySessions = new MemorySessionService({ db, clock, ids, subjects });
-  const events = new EventService({ db, clock, ids, queue, subjects, sessions: memorySessions });
-  const beliefs = new BeliefService({ db, clock, ids, halfLifeMs: deps.config.memory.beliefHalfLifeMs });
+  // Retrieval: every event and belief is indexed as it is stored; one search core ranks for every face.
+  // With an embedder, indexed documents get vectors in the background (retrieval.embed jobs).
+  const embeddings = deps.config.embeddings;
+  const embedder = createEmbedder(embeddings, { logger: deps.logger.child({ component: 'embeddings' }) });
+  const vectors =
+    embedder && createVectorSearch(deps.database, embedder, { query: { maxRetries: 0, timeoutMs: embeddings!.queryTimeoutMs }, cacheBytes: embeddings!.cacheBytes });
+  const scheduler = embedder && new EmbeddingScheduler({ database: deps.database, queue, clock, model: embedder.model, logger: deps.logger.child({ component: 'embeddings' }) });
+  const searchIndex = new SearchIndex(scheduler ? { onIndexed: async (_trx, tenantId) => scheduler.noteIndexed(tenantId) } : {});
+  const search = new SearchService({ database: deps.database, clock, log: deps.logger.child({ component: 'search' }), vectors });
+  const events = new EventService({ db, clock, ids, queue, subjects, sessions: memorySessions, index: searchIndex });
+  const beliefs = new BeliefService({ db, clock, ids, halfLifeMs: deps.config.memory.beliefHalfLifeMs, index: searchIndex });
   const context = new ContextService({
     beliefs,
+    search,
     recentEpisodes: (tenantId, subjectId, options) => recentEpisodes(db, tenantId, subjectId, options),
     clock,
     defaultMaxTokens: deps.config.memory.contextMaxTokens,
@@ -161,6 +181,7 @@ export function createCore(deps: CoreDeps): Core {
   const jobHandlers = {
     ...createPipelineJobs({ database: deps.database, clock, ids, extractor, subjects, beliefs, sessions: memorySessions }),
     ...createSourceJobs({ database: deps.database, clock, events, subjects, sources }),
+    ...(embedder ? createEmbeddingJobs({ database: deps.database, queue, clock, embedder, batchSize: embeddings!.batchSize }) : {}),
   };
   return {
     ...deps,
@@ -184,6 +205,9 @@ export function createCore(deps: CoreDeps): Core {
     memorySessions,
     events,
     beliefs,
+    search,
+    embedder,
+    vectors,
     context,
     recording,
     profiles,

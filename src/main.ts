@@ -7,6 +7,7 @@ import { type Database, openDatabase } from './platform/db/index.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { isAppError } from './platform/errors.js';
 import { type Logger, createLogger } from './platform/log.js';
+import { queueEmbeddingBackfill } from './retrieval/embedding-jobs.js';
 import { version } from './platform/version.js';
 import type { Worker } from './platform/worker.js';
 
@@ -66,6 +67,7 @@ async function serve(config: Config): Promise<void> {
   }
   const worker = config.worker.inServe ? createWorker(app.core) : undefined;
   worker?.start();
+  await queueEmbedding(app.core, logger);
   const url = await app.http.listen({ host: config.host, port: config.port });
   logger.info(
     { url, engine: database.engine, database: database.location, version, worker: worker ? 'in process' : 'separate' },
@@ -84,11 +86,19 @@ async function workerOnly(config: Config): Promise<void> {
   const core = createCore({ config, database, logger });
   const worker = createWorker(core);
   worker.start();
+  await queueEmbedding(core, logger);
   logger.info({ workerId: worker.id, engine: database.engine, kinds: Object.keys(core.jobHandlers) }, 'worker started');
   onShutdown(logger, async () => {
     await stopWorker(worker, config, logger);
     await database.close();
   });
+}
+
+/** With embeddings on: documents without a vector of the configured model (all of them, after a model change) are embedded in the background. */
+async function queueEmbedding(core: Core, logger: Logger): Promise<void> {
+  if (!core.embedder) return;
+  const tenants = await queueEmbeddingBackfill(core, core.embedder.model);
+  if (tenants.length) logger.info({ model: core.embedder.model, tenants: tenants.length }, 'queued embedding for documents without a vector of this model');
 }
 
 async function stopWorker(worker: Worker, config: Config, logger: Logger): Promise<void> {

@@ -6,6 +6,7 @@ import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
+import type { SearchIndex } from '../retrieval/indexing.js';
 import { decayed, decide, objectKey, reinforce } from './lifecycle.js';
 import * as store from './store.js';
 import type { Belief, BeliefFilter } from './store.js';
@@ -36,7 +37,7 @@ export interface EvidenceSource {
 }
 
 export class BeliefService {
-  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; halfLifeMs: number }) {}
+  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; halfLifeMs: number; index: SearchIndex }) {}
 
   /**
    * Applies extracted beliefs from one event, inside the caller's transaction. Re-applying the same event
@@ -75,7 +76,7 @@ export class BeliefService {
         await store.updateBelief(executor, tenantId, beliefId, { status: 'superseded', valid_to: decision.validTo, superseded_at: now }, now);
       } else {
         beliefId = this.deps.ids.next();
-        await store.insertBelief(executor, tenantId, {
+        const belief: Omit<Belief, 'tenantId'> = {
           id: beliefId,
           subjectId,
           about: incoming.about,
@@ -99,7 +100,9 @@ export class BeliefService {
           supersededBy: decision.supersededBy,
           contradicts: decision.contradicts,
           updatedAt: now,
-        });
+        };
+        await store.insertBelief(executor, tenantId, belief);
+        await this.deps.index.addBelief(executor, tenantId, belief);
         for (const old of decision.supersede) {
           await store.updateBelief(
             executor,
@@ -235,7 +238,7 @@ export class BeliefService {
     now: number,
     contradicts: string | null,
   ): Promise<void> {
-    await store.insertBelief(executor, tenantId, {
+    const belief: Omit<Belief, 'tenantId'> = {
       id,
       subjectId,
       ...fact,
@@ -254,7 +257,9 @@ export class BeliefService {
       supersededBy: null,
       contradicts,
       updatedAt: now,
-    });
+    };
+    await store.insertBelief(executor, tenantId, belief);
+    await this.deps.index.addBelief(executor, tenantId, belief);
   }
 
   private async withEvidence(tenantId: string, beliefs: Belief[]): Promise<BeliefWithEvidence[]> {

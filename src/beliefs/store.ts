@@ -219,3 +219,10 @@ export async function evidenceOf(db: Kysely<DB>, tenantId: string, beliefIds: st
   for (const r of rows) out.set(r.belief_id, [...(out.get(r.belief_id) ?? []), r.envelope_id]);
   return out;
 }
+
+/** Several beliefs of one subject by id (search hits), in no particular order. */
+export async function beliefsByIds(db: Kysely<DB>, tenantId: string, subjectId: string, ids: string[]): Promise<Belief[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('beliefs').selectAll().where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).where('id', 'in', ids).execute();
+  return rows.map(toBelief);
+}

@@ -1,5 +1,6 @@
 // Context assembly: what an LLM should know about a subject, in priority order, within a token budget.
-// ai_ready: who they are now → most relevant beliefs → recent episodes → narrative → recommendations.
+// ai_ready: who they are now → what answers the question (the search core: beliefs and the turns
+// themselves) or, without a question, what they have told us → recent episodes → narrative → advice.
 import type { BeliefService, BeliefWithEvidence } from '../beliefs/service.js';
 import type { Episode } from '../episodes/store.js';
 import { runsOf, summarizeRun } from '../episodes/summary.js';
@@ -7,7 +8,7 @@ import type { Clock } from '../platform/clock.js';
 import { toIso } from '../platform/clock.js';
 import { countTokens, fitLines, tokenizerName } from '../platform/tokens.js';
 import type { ContextFormat } from './formats.js';
-import { type Ranked, rankBeliefs } from './relevance.js';
+import type { SearchItem, SearchService } from '../retrieval/service.js';
 
 export interface ContextRequest {
   format: ContextFormat;
@@ -38,6 +39,7 @@ export interface AssembledContext {
 
 export interface ContextSources {
   beliefs: BeliefService;
+  search: SearchService;
   recentEpisodes: (tenantId: string, subjectId: string, options: { limit: number; before?: number }) => Promise<Episode[]>;
   clock: Clock;
   defaultMaxTokens: number;
@@ -51,12 +53,49 @@ const identityPredicates = [
 
 const day = (ms: number) => toIso(ms).slice(0, 10);
 
+const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** A day as people write it ("8 May 2023"): what a reader, or an LLM asked "when", can quote. */
+const spokenDay = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.getUTCDate()} ${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
+
 const render = (sections: ContextSection[]) => sections.map((s) => `## ${s.title}\n${s.lines.join('\n')}`).join('\n\n');
 
-function beliefLine(b: Ranked): string {
+function beliefLine(b: BeliefWithEvidence): string {
   const who = b.about === 'self' ? '' : `(${b.about}) `;
   const when = b.whenAt ? ` [on ${day(b.whenAt)}]` : '';
   return `- ${who}${b.statement}${when} (confidence ${b.effectiveConfidence.toFixed(2)})`;
+}
+
+/** Without a question: the surest and most recently confirmed first. */
+function byStrength(beliefs: BeliefWithEvidence[]): BeliefWithEvidence[] {
+  const now = Math.max(0, ...beliefs.map((b) => b.lastConfirmed));
+  const strength = (b: BeliefWithEvidence) => b.effectiveConfidence + 0.25 / (1 + (now - b.lastConfirmed) / (30 * 86_400_000));
+  return [...beliefs].sort((a, b) => strength(b) - strength(a) || b.lastConfirmed - a.lastConfirmed);
+}
+
+/** Long turns are cut to the sentences that share the question's words (and the first one, for context). */
+const EXCERPT_WORDS = 90;
+function excerpt(item: SearchItem): string {
+  const text = item.text.replace(/\s+/g, ' ').trim();
+  if (text.split(' ').length <= EXCERPT_WORDS) return text;
+  const sentences = text.match(/[^.!?]+[.!?]*/g) ?? [text];
+  const wanted = new Set(item.matched.map((m) => m.toLowerCase()));
+  const keep = sentences.filter((s, i) => i === 0 || [...wanted].some((w) => s.toLowerCase().includes(w)));
+  return keep.slice(0, 4).join(' … ').split(' ').slice(0, EXCERPT_WORDS * 2).join(' ');
+}
+
+/** A search hit as a context line: a belief as a statement, a turn with its day and speaker. */
+function hitLine(item: SearchItem): string {
+  if (item.kind === 'belief' && item.belief) {
+    const who = item.belief.about === 'self' ? '' : `(${item.belief.about}) `;
+    const when = item.belief.whenAt ? ` [on ${day(item.belief.whenAt)}]` : '';
+    const status = item.belief.status === 'superseded' ? ' (no longer true)' : '';
+    const text = item.belief.about === 'self' ? item.text : item.text.slice(item.belief.about.length + 2);
+    return `- ${who}${text}${when}${status}`;
+  }
+  return `- [${spokenDay(item.time)}] ${item.speaker ? `${item.speaker}: ` : ''}${excerpt(item)}`;
 }
 
 /** Stated preferences turned into advice for whoever talks to this person next. */
@@ -94,12 +133,16 @@ export class ContextService {
       return out;
     }
 
-    const ranked = rankBeliefs(current, req.query);
+    const ranked = byStrength(current);
     const identity = identityPredicates
       .flatMap((p) => ranked.filter((b) => b.about === 'self' && b.predicate === p && b.positive))
       .map(beliefLine);
     const identitySet = new Set(identity);
-    const relevant = req.includeBeliefs ? ranked.map(beliefLine).filter((l) => !identitySet.has(l)) : [];
+    const relevant = !req.includeBeliefs
+      ? []
+      : req.query
+        ? (await this.sources.search.search(tenantId, subjectId, { query: req.query, topK: 60, ...(req.asOf === undefined ? {} : { asOf: req.asOf }) })).items.map(hitLine)
+        : ranked.map(beliefLine).filter((l) => !identitySet.has(l));
     const episodeLines = episodes.slice(0, 10).map((e) => `- ${day(e.occurredAt)}: ${e.summary}`);
 
     if (req.format === 'summary') {

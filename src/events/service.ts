@@ -8,6 +8,7 @@ import type { DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
 import type { Queue } from '../platform/queue.js';
+import type { SearchIndex } from '../retrieval/indexing.js';
 import type { SubjectService } from '../subjects/service.js';
 import type { MemorySessionService } from './sessions.js';
 import { type MemoryEvent, appendEvent, findEventByKey } from './store.js';
@@ -51,6 +52,7 @@ export class EventService {
       queue: Queue;
       subjects: SubjectService;
       sessions: MemorySessionService;
+      index: SearchIndex;
     },
   ) {}
 
@@ -92,6 +94,7 @@ export class EventService {
         processedAt: null,
       });
       if (appended.created) {
+        await this.deps.index.addEvent(trx, tenantId, appended.event);
         await queue.enqueue(
           { tenantId, kind: processEventJob, payload: { eventId: appended.event.id }, idempotencyKey: appended.event.id },
           trx,

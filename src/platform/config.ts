@@ -27,6 +27,27 @@ export interface LlmConfig {
   maxRetries: number;
 }
 
+const embeddingProviders = ['none', 'openai'] as const;
+
+/** Vectors for search (src/providers/embeddings.ts); absent when ENGRAM_EMBEDDINGS is none (the default). */
+export interface EmbeddingsConfig {
+  provider: 'openai';
+  /** Without a trailing slash; the client appends /v1/embeddings. */
+  baseUrl: string;
+  apiKey: string | undefined;
+  /** Recorded with every vector: a different model is a different vector space, re-embedded in the background. */
+  model: string;
+  /** Texts per request when embedding documents. */
+  batchSize: number;
+  /** Per request when embedding documents in the background. */
+  timeoutMs: number;
+  /** Embedding a search query: one attempt within this, or search answers lexically. */
+  queryTimeoutMs: number;
+  maxRetries: number;
+  /** Decoded vectors kept in memory between searches. */
+  cacheBytes: number;
+}
+
 /** Every variable Engram reads, with its default. README's configuration table mirrors this. */
 const envSchema = z.object({
   ENGRAM_HOST: z.string().min(1).default('127.0.0.1'),
@@ -53,6 +74,15 @@ const envSchema = z.object({
   ENGRAM_LLM_MODEL: z.string().min(1).optional(),
   ENGRAM_LLM_TIMEOUT_MS: positiveInt.default(30_000),
   ENGRAM_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  ENGRAM_EMBEDDINGS: z.enum(embeddingProviders).default('none'),
+  ENGRAM_EMBEDDINGS_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL').default('https://api.openai.com'),
+  ENGRAM_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  ENGRAM_EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  ENGRAM_EMBEDDINGS_BATCH: positiveInt.max(2048).default(64),
+  ENGRAM_EMBEDDINGS_TIMEOUT_MS: positiveInt.default(30_000),
+  ENGRAM_EMBEDDINGS_QUERY_TIMEOUT_MS: positiveInt.default(2000),
+  ENGRAM_EMBEDDINGS_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  ENGRAM_EMBEDDINGS_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
   ENGRAM_VOICE_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL').default('https://api.elevenlabs.io'),
   ENGRAM_VOICE_API_KEY: z.string().min(1).optional(),
   ENGRAM_VOICE_DEFAULT_VOICE: z.string().min(1).default('21m00Tcm4TlvDq8ikWAM'),
@@ -75,6 +105,7 @@ export type Config = {
   /** Self-model admin key created with the default tenant when the database has no tenant yet. */
   bootstrapKey: string | undefined;
   llm: LlmConfig | undefined;
+  embeddings: EmbeddingsConfig | undefined;
   /** ElevenLabs-compatible text to speech; `apiKey` undefined → /api/voice/ answers 503. */
   voice: { baseUrl: string; apiKey: string | undefined; defaultVoice: string; timeoutMs: number };
   /** Seals source secrets at rest; undefined → a key generated once in the data dir (src/sources/secrets.ts). */
@@ -82,7 +113,7 @@ export type Config = {
 };
 
 /** Variables whose values never appear in messages. */
-const secretVariables = new Set(['ENGRAM_BOOTSTRAP_KEY', 'DATABASE_URL', 'ENGRAM_LLM_API_KEY', 'ENGRAM_VOICE_API_KEY', 'ENGRAM_SECRET_KEY']);
+const secretVariables = new Set(['ENGRAM_BOOTSTRAP_KEY', 'DATABASE_URL', 'ENGRAM_LLM_API_KEY', 'ENGRAM_EMBEDDINGS_API_KEY', 'ENGRAM_VOICE_API_KEY', 'ENGRAM_SECRET_KEY']);
 
 /** Thrown when the environment is invalid; its message is the one line the operator sees. */
 export class ConfigError extends Error {
@@ -115,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     memory: { beliefHalfLifeMs: e.ENGRAM_BELIEF_HALF_LIFE_DAYS * 86_400_000, contextMaxTokens: e.ENGRAM_CONTEXT_MAX_TOKENS },
     bootstrapKey: e.ENGRAM_BOOTSTRAP_KEY,
     llm: llmConfig(e),
+    embeddings: embeddingsConfig(e),
     voice: {
       baseUrl: e.ENGRAM_VOICE_BASE_URL.replace(/\/+$/, ''),
       apiKey: e.ENGRAM_VOICE_API_KEY,
@@ -139,6 +171,21 @@ function llmConfig(e: z.infer<typeof envSchema>): LlmConfig | undefined {
     model: e.ENGRAM_LLM_MODEL ?? llmDefaults[provider].model,
     timeoutMs: e.ENGRAM_LLM_TIMEOUT_MS,
     maxRetries: e.ENGRAM_LLM_MAX_RETRIES,
+  };
+}
+
+function embeddingsConfig(e: z.infer<typeof envSchema>): EmbeddingsConfig | undefined {
+  if (e.ENGRAM_EMBEDDINGS === 'none') return undefined;
+  return {
+    provider: e.ENGRAM_EMBEDDINGS,
+    baseUrl: e.ENGRAM_EMBEDDINGS_BASE_URL.replace(/\/+$/, ''),
+    apiKey: e.ENGRAM_EMBEDDINGS_API_KEY,
+    model: e.ENGRAM_EMBEDDINGS_MODEL,
+    batchSize: e.ENGRAM_EMBEDDINGS_BATCH,
+    timeoutMs: e.ENGRAM_EMBEDDINGS_TIMEOUT_MS,
+    queryTimeoutMs: e.ENGRAM_EMBEDDINGS_QUERY_TIMEOUT_MS,
+    maxRetries: e.ENGRAM_EMBEDDINGS_MAX_RETRIES,
+    cacheBytes: e.ENGRAM_EMBEDDINGS_CACHE_MB * 1024 * 1024,
   };
 }
 

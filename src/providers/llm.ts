@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../platform/clock.js';
 import type { LlmConfig, LlmProvider } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/log.js';
+import { isTimeout, networkCause, parseJson, retryAfterMs, upstreamMessage } from './http.js';
 
 export interface LlmMessage {
   role: 'user' | 'assistant';
@@ -219,42 +220,4 @@ class HttpLlmClient implements LlmClient {
     const retryable = status >= 500 || status === 408;
     return { ok: false, error: new AppError('upstream_failed', { provider: PROVIDER, reason, status }), retryInMs: retryable ? backoff : undefined, status };
   }
-}
-
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Both protocols report errors as {error: {message}}; anything else is shown as a short excerpt, the key scrubbed. */
-function upstreamMessage(raw: string, apiKey: string | undefined): string {
-  const body = parseJson(raw) as { error?: { message?: unknown } } | undefined;
-  const message = typeof body?.error?.message === 'string' ? body.error.message : raw;
-  const scrubbed = (apiKey ? message.split(apiKey).join('***') : message).replace(/\s+/g, ' ').trim().slice(0, 200);
-  return scrubbed ? `: ${scrubbed}` : '';
-}
-
-/** Retry-After as milliseconds: OpenAI's retry-after-ms, else seconds or an HTTP date. */
-function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const ms = Number(headers.get('retry-after-ms') ?? Number.NaN);
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-}
-
-function networkCause(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return err instanceof Error ? err.message : String(err);
 }

@@ -74,7 +74,7 @@ export async function findSubject(
 export async function eraseSubjectRows(db: Kysely<DB>, tenantId: string, id: string): Promise<Record<string, number>> {
   return db.transaction().execute(async (trx) => {
     const receipt: Record<string, number> = {};
-    for (const table of ['belief_evidence', 'beliefs', 'episodes', 'events', 'memory_sessions'] as const) {
+    for (const table of ['search_vectors', 'search_docs', 'belief_evidence', 'beliefs', 'episodes', 'events', 'memory_sessions'] as const) {
       const r = await trx.deleteFrom(table).where('tenant_id', '=', tenantId).where('subject_id', '=', id).executeTakeFirst();
       receipt[table] = Number(r.numDeletedRows);
     }

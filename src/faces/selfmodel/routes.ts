@@ -261,6 +261,62 @@ export function registerSelfModelRoutes(app: HttpServer, core: Core) {
       },
     );
 
+    face.post(
+      '/external/search',
+      {
+        schema: {
+          tags: extension,
+          security,
+          summary: 'Search a user\'s memory: ranked turns and beliefs, each with its evidence and the signals that matched',
+          body: s.searchBody,
+          response: { 200: s.searchResponse },
+        },
+      },
+      async (request) => {
+        const tenantId = tenantOf(request);
+        const b = request.body;
+        const subject = await core.subjects.get(tenantId, b.user_id);
+        const result = await core.search.search(tenantId, subject.id, { query: b.query, topK: b.top_k, ...(b.as_of !== undefined ? { asOf: b.as_of } : {}) });
+        return {
+          user_id: subject.id,
+          query: b.query,
+          mode: result.mode,
+          degraded: result.degraded ?? null,
+          interpreted: {
+            terms: result.interpreted.terms,
+            speakers: result.interpreted.speakers,
+            time_window: result.interpreted.window
+              ? { from: toIso(result.interpreted.window.from), to: toIso(result.interpreted.window.to), text: result.interpreted.window.text }
+              : null,
+          },
+          items: result.items.map((i) => ({
+            kind: i.kind,
+            id: i.id,
+            text: i.text,
+            time: toIso(i.time),
+            score: Math.round(i.score * 1e6) / 1e6,
+            evidence: i.evidence,
+            signals: i.signals,
+            matched_terms: i.matched,
+            speaker: i.speaker,
+            session_id: i.sessionId,
+            belief: i.belief
+              ? {
+                  about: i.belief.about,
+                  predicate: i.belief.predicate,
+                  object: i.belief.object,
+                  status: i.belief.status,
+                  valid_from: i.belief.validFrom ? toIso(i.belief.validFrom) : null,
+                  valid_to: isoOrNull(i.belief.validTo),
+                  when: isoOrNull(i.belief.whenAt),
+                  confidence: i.belief.confidence,
+                }
+              : null,
+          })),
+        };
+      },
+    );
+
     face.get(
       '/external/context/formats',
       {

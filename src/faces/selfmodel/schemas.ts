@@ -186,3 +186,41 @@ export const beliefsQuery = z.object({
 export const userParams = z.object({ user_id: id });
 export const envelopeParams = z.object({ envelope_id: id });
 export const sessionParams = z.object({ session_id: id });
+
+export const searchBody = z.object({
+  user_id: id,
+  query: z.string().trim().min(1).max(2000).describe('What to look for, as the user or an LLM would ask it'),
+  top_k: z.number().int().min(1).max(200).default(10),
+  as_of: isoInstant.optional().describe('Only what had been said by then, and beliefs as they stood then'),
+});
+
+const signal = z.enum(['lexical', 'vector', 'predicate', 'speaker', 'time', 'neighbour', 'belief', 'current', 'superseded']);
+
+export const searchResponse = z.object({
+  user_id: z.string(),
+  query: z.string(),
+  mode: z.enum(['lexical', 'hybrid']).describe('hybrid when vectors took part'),
+  degraded: z.string().nullable().describe('Why vectors did not take part although an embedder is configured'),
+  interpreted: z.object({
+    terms: z.array(z.string()),
+    speakers: z.array(z.string()),
+    time_window: z.object({ from: z.string(), to: z.string(), text: z.string() }).nullable(),
+  }),
+  items: z.array(
+    z.object({
+      kind: z.enum(['event', 'belief']),
+      id: z.string(),
+      text: z.string(),
+      time: z.string(),
+      score: z.number(),
+      evidence: z.array(z.string()).describe('Envelope ids the item comes from'),
+      signals: z.array(signal).describe('What put the item here'),
+      matched_terms: z.array(z.string()),
+      speaker: z.string().nullable(),
+      session_id: z.string().nullable(),
+      belief: z
+        .object({ about: z.string(), predicate: z.string(), object: z.string(), status: z.string(), valid_from: z.string().nullable(), valid_to: z.string().nullable(), when: z.string().nullable(), confidence: z.number() })
+        .nullable(),
+    }),
+  ),
+});

@@ -397,6 +397,8 @@ export interface DB {
   sources: SourcesTable;
   news: NewsTable;
   staff_users: StaffUsersTable;
+  search_docs: SearchDocsTable;
+  search_vectors: SearchVectorsTable;
 }
 
 export interface PredictionsTable {
@@ -424,5 +426,29 @@ export interface PredictionsTable {
   correct: number | null;
   score: number | null;
   feedback_at: number | null;
+  created_at: number;
+}
+
+export interface SearchDocsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  subject_id: string;
+  scope: string;
+  kind: 'event' | 'belief';
+  ref_id: string;
+  envelope_id: string | null;
+  session_id: string | null;
+  speaker: string | null;
+  occurred_at: number;
+  body: string;
+}
+
+export interface SearchVectorsTable {
+  tenant_id: string;
+  subject_id: string;
+  doc_id: number;
+  model: string;
+  dims: number;
+  vector: Uint8Array;
   created_at: number;
 }

@@ -1,0 +1,37 @@
+// Reading questions: content words, names, and the time they point at, resolved from a reference moment.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { matchedTerms, parseQuery, wantedPredicates } from './query.js';
+
+const ref = Date.UTC(2026, 10, 25, 12, 0, 0); // Wednesday 25 November 2026
+
+test('question words and fillers are dropped; content words and numbers stay, once each', () => {
+  const q = parseQuery('What did she say about the 3 books she would like to read, the books?', ref);
+  assert.deepEqual(q.terms, ['3', 'books', 'read']);
+  assert.equal(q.window, null);
+});
+
+test('capitalised words are candidate names, possessives included; the first word only when it is not a question word', () => {
+  assert.deepEqual(parseQuery("What is Caroline's favourite book by Ann Patchett?", ref).names, ['Caroline', 'Ann', 'Patchett']);
+  assert.deepEqual(parseQuery('Did I tell you about Porto?', ref).names, ['Porto']);
+});
+
+test('relative and absolute times become windows, and their words leave the terms', () => {
+  const lastMay = parseQuery('Where did Mel travel last May?', ref);
+  assert.deepEqual([lastMay.window?.from, lastMay.window?.to], [Date.UTC(2026, 4, 1), Date.UTC(2026, 5, 1)]);
+  assert.deepEqual(lastMay.terms, ['mel', 'travel']);
+  const yesterday = parseQuery('what did I eat yesterday', ref);
+  assert.deepEqual([yesterday.window?.from, yesterday.window?.to], [Date.UTC(2026, 10, 24), Date.UTC(2026, 10, 25)]);
+  const year = parseQuery('books read in 2022', ref);
+  assert.deepEqual([year.window?.from, year.window?.to], [Date.UTC(2022, 0, 1), Date.UTC(2023, 0, 1)]);
+});
+
+test('the kind of question points at the predicates that answer it', () => {
+  assert.ok(wantedPredicates('Where does she live now?').includes('lives_in'));
+  assert.ok(wantedPredicates('What does he do for work?').includes('job_title'));
+  assert.deepEqual(wantedPredicates('What colour was the bowl?'), []);
+});
+
+test('matched terms compare by a crude stem', () => {
+  assert.deepEqual(matchedTerms(['books', 'reading', 'porto'], 'She read a book in Lisbon.'), ['books', 'reading']);
+});

@@ -1,0 +1,99 @@
+// Reading a search query: its content words, the people it names, and the time it points at. General
+// rules of English questions; nothing here knows any particular data set.
+import { type DateUnit, findDate } from '../extraction/dates.js';
+
+/** Words that say how a question is asked, not what it is about: dropped before the index is queried. */
+const stopwords = new Set(
+  `a an the and or but nor of to in on at for with from by about as into onto over under after before than then
+  is are was were be been being am do does did doing done have has had having get got gets getting
+  i me my mine myself you your yours yourself he him his himself she her hers herself it its itself
+  we us our ours ourselves they them their theirs themselves one ones someone something anything
+  what which who whom whose when where why how this that these those there here
+  any some all both each either neither much many more most few other such own same
+  can could would should will shall may might must ought not no yes so if too very just also only even ever
+  kind sort type way thing things stuff lot lots really quite well maybe perhaps please
+  tell say said know think let like`.split(/\s+/),
+);
+
+export interface TimeWindow {
+  from: number;
+  to: number;
+  /** The words that named it, e.g. "last May". */
+  text: string;
+}
+
+export interface ParsedQuery {
+  /** Lower-case content words, in order, without stopwords or the time expression. */
+  terms: string[];
+  /** Capitalised words that may name a person (not the question's first word unless it is not a stopword). */
+  names: string[];
+  window: TimeWindow | null;
+}
+
+const DAY = 86_400_000;
+
+function windowEnd(at: number, unit: DateUnit): number {
+  const d = new Date(at);
+  switch (unit) {
+    case 'day':
+      return at + DAY;
+    case 'week':
+      return at + 7 * DAY;
+    case 'month':
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    case 'season':
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 3, 1);
+    case 'year':
+      return Date.UTC(d.getUTCFullYear() + 1, 0, 1);
+  }
+}
+
+const words = (text: string) => text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+
+/** Splits a question into what to look for; `reference` is the moment relative dates ("last May") count from. */
+export function parseQuery(query: string, reference: number): ParsedQuery {
+  const date = findDate(query, reference, 'past');
+  const window = date ? { from: date.at, to: windowEnd(date.at, date.unit), text: query.slice(date.start, date.end) } : null;
+  const rest = date ? `${query.slice(0, date.start)} ${query.slice(date.end)}` : query;
+  const terms: string[] = [];
+  const names: string[] = [];
+  for (const raw of words(rest)) {
+    const word = raw.replace(/['’]s$/u, '');
+    const lower = word.toLowerCase();
+    if (/^\p{Lu}/u.test(word) && !stopwords.has(lower)) names.push(word);
+    if (lower.length > 1 && !stopwords.has(lower)) terms.push(lower);
+    else if (/^\p{N}+$/u.test(lower)) terms.push(lower);
+  }
+  return { terms: [...new Set(terms)], names: [...new Set(names)], window };
+}
+
+/** A crude stem, only to tell which query words a result shares (the index does its own stemming). */
+export function stem(word: string): string {
+  return word.toLowerCase().replace(/(?:ing|ed|es|s|ly)$/u, '') || word.toLowerCase();
+}
+
+/** Which of the query's terms appear in a text, compared by crude stem. */
+export function matchedTerms(terms: string[], text: string): string[] {
+  const present = new Set(words(text).map(stem));
+  return terms.filter((t) => present.has(stem(t)));
+}
+
+/** What kind of fact a question wants, by its wording → the belief predicates that answer it. */
+const questionKinds: [RegExp, string[]][] = [
+  [/\bwhere\b|\blive|\bcity\b|\bmove|\bhome\b|\bfrom\b|\bbased\b/i, ['lives_in', 'from', 'birthplace', 'visited', 'country', 'nationality']],
+  [/\bwork|\bjob\b|\bcareer|\bemploy|\bcompany\b|\bprofession|\boccupation/i, ['works_at', 'job_title', 'studies_at', 'industry', 'employment_status']],
+  [/\bhow old\b|\bage\b|\bbirthday|\bborn\b/i, ['age', 'birthday', 'birth_year', 'birthplace']],
+  [/\bname\b|\bcalled\b/i, ['name', 'nickname']],
+  [/\bmarried|\bpartner|\bwife|\bhusband|\bgirlfriend|\bboyfriend|\bsingle\b|\brelationship/i, ['relationship_status', 'partner']],
+  [/\bpets?\b|\bdogs?\b|\bcats?\b/i, ['has_pet']],
+  [/\bkids?\b|\bchild|\bsons?\b|\bdaughters?\b|\bsiblings?\b|\bbrothers?\b|\bsisters?\b|\bfamily\b/i, ['has_child', 'has_sibling', 'lives_with']],
+  [/\blike|\blove|\benjoy|\bfavou?rite|\bprefer|\bhobb|\bfun\b|\binterest/i, ['likes', 'loves', 'prefers', 'hobby', 'favorite_food', 'favorite_band', 'hates']],
+  [/\beat\b|\bfood|\bdiet|\bvegetarian|\bvegan|\ballerg/i, ['diet', 'eats', 'allergic_to', 'favorite_food']],
+  [/\bplan|\bgoing to\b|\bnext\b|\bupcoming|\bwill\b|\bwants? to\b/i, ['plans_to', 'wants_to', 'has_event']],
+  [/\blanguage|\bspeak/i, ['speaks', 'native_language']],
+];
+
+/** Predicates whose beliefs answer this kind of question ("where does she live" → lives_in, from, …). */
+export function wantedPredicates(query: string): string[] {
+  return [...new Set(questionKinds.filter(([ask]) => ask.test(query)).flatMap(([, predicates]) => predicates))];
+}

@@ -1,0 +1,198 @@
+// Search over a subject's memory: full-text (and vectors, when an embedder is configured) fused by
+// reciprocal rank, then adjusted by what the question names — a speaker, a time — and by whether a
+// belief is still current. Every hit says which signals put it there. One core for every face: the
+// context assembly ranks with it too.
+import { type Belief, beliefsByIds, evidenceOf } from '../beliefs/store.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/index.js';
+import type { Logger } from '../platform/log.js';
+import { matchedTerms, parseQuery, wantedPredicates } from './query.js';
+import type { VectorSearch } from './vectors.js';
+import { type SearchDoc, currentBeliefDocs, docsByIds, eventsInWindow, lexicalSearch, neighbours, speakersNamed } from './store.js';
+
+export interface SearchRequest {
+  query: string;
+  topK: number;
+  /** Only what was known and said by then; beliefs as they stood then. */
+  asOf?: number;
+}
+
+export type Signal = 'lexical' | 'vector' | 'predicate' | 'speaker' | 'time' | 'neighbour' | 'belief' | 'current' | 'superseded';
+
+export interface SearchItem {
+  kind: 'event' | 'belief';
+  /** The event or belief id. */
+  id: string;
+  text: string;
+  /** When it was said (events) or first learned (beliefs), epoch ms. */
+  time: number;
+  score: number;
+  /** Envelope ids the item comes from: the event's own, or every envelope behind a belief. */
+  evidence: string[];
+  signals: Signal[];
+  /** Query words the text shares. */
+  matched: string[];
+  speaker: string | null;
+  sessionId: string | null;
+  belief?: Pick<Belief, 'about' | 'predicate' | 'object' | 'status' | 'validFrom' | 'validTo' | 'whenAt' | 'confidence'>;
+}
+
+export interface SearchResult {
+  items: SearchItem[];
+  /** 'hybrid' when vectors took part; 'lexical' otherwise. */
+  mode: 'lexical' | 'hybrid';
+  /** Why vectors did not take part although configured (the embedder failed), when that happened. */
+  degraded?: string;
+  /** How the query was read: content words, speakers it names, the time window it points at. */
+  interpreted: { terms: string[]; speakers: string[]; window: { from: number; to: number; text: string } | null };
+}
+
+/** Reciprocal rank fusion constant: the usual 60 keeps one list's top from drowning the others. */
+const RRF_K = 60;
+const weights = { lexicalEvent: 1, lexicalBelief: 0.8, vector: 1, predicate: 0.8, window: 0.5 };
+// A named speaker nudges rather than decides: questions sometimes name the wrong person, or ask about
+// what one person said to the other.
+const boosts = { speaker: 0.15, time: 0.6, superseded: -0.5, neighbour: 0.35 };
+/** How many of the best turns lend their neighbours a share of their score. */
+const neighbourParents = 10;
+/** Turns on each side of such a turn, in its session. */
+const neighbourSpan = 2;
+
+interface Candidate {
+  doc: SearchDoc;
+  rrf: number;
+  signals: Set<Signal>;
+}
+
+export class SearchService {
+  constructor(private readonly deps: { database: Database; clock: Clock; log: Logger; vectors: VectorSearch | null }) {}
+
+  async search(tenantId: string, subjectId: string, req: SearchRequest): Promise<SearchResult> {
+    const { database, clock } = this.deps;
+    const db = database.db;
+    const reference = req.asOf ?? clock.now();
+    const parsed = parseQuery(req.query, reference);
+    const speakers = await speakersNamed(db, tenantId, subjectId, parsed.names);
+    const speakerWords = new Set(speakers.map((s) => s.toLowerCase()));
+    // A speaker's own name rarely appears in their turns; it is a signal about who spoke, not a word to match.
+    const contentTerms = parsed.terms.filter((t) => !speakerWords.has(t));
+    const terms = contentTerms.length ? contentTerms : parsed.terms;
+    const depth = Math.max(50, req.topK * 4);
+    const before = req.asOf;
+
+    const candidates = new Map<number, Candidate>();
+    const add = (doc: SearchDoc, rank: number, weight: number, signal: Signal) => {
+      const c = candidates.get(doc.id) ?? { doc, rrf: 0, signals: new Set<Signal>() };
+      c.rrf += weight / (RRF_K + rank + 1);
+      c.signals.add(signal);
+      candidates.set(doc.id, c);
+    };
+    const lexEvents = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, ...(before ? { before } : {}) });
+    lexEvents.forEach((h, i) => add(h.doc, i, weights.lexicalEvent, 'lexical'));
+    const lexBeliefs = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, ...(before ? { before } : {}) });
+    lexBeliefs.forEach((h, i) => add(h.doc, i, weights.lexicalBelief, 'lexical'));
+    // "Where does she live?" shares no word with "lives in Porto" but asks for exactly that kind of fact.
+    const fitting = await currentBeliefDocs(db, tenantId, subjectId, wantedPredicates(req.query), 10);
+    fitting.filter((d) => before === undefined || d.occurredAt <= before).forEach((d, i) => add(d, i, weights.predicate, 'predicate'));
+
+    // "What did she do last May?" names a time more than a topic: what was said then is a candidate.
+    if (parsed.window) {
+      const window = { from: parsed.window.from, to: Math.min(parsed.window.to, before ?? Number.MAX_SAFE_INTEGER) };
+      (await eventsInWindow(db, tenantId, subjectId, window, speakers, depth)).forEach((d, i) => add(d, i, weights.window, 'time'));
+    }
+
+    let mode: SearchResult['mode'] = 'lexical';
+    let degraded: string | undefined;
+    if (this.deps.vectors) {
+      try {
+        const near = await this.deps.vectors.nearest(tenantId, subjectId, req.query, depth);
+        const docs = new Map((await docsByIds(db, tenantId, subjectId, near.map((n) => n.docId))).map((d) => [d.id, d]));
+        near.forEach((n, i) => {
+          const doc = docs.get(n.docId);
+          if (doc && (before === undefined || doc.occurredAt <= before)) add(doc, i, weights.vector, 'vector');
+        });
+        mode = 'hybrid';
+      } catch (err) {
+        degraded = `embeddings unavailable (${err instanceof Error ? err.message : String(err)}); results are lexical only`;
+        this.deps.log.warn({ err, tenantId }, 'search fell back to lexical: the embedder failed');
+      }
+    }
+
+    // The turns after a question are often its answer, and the turns before an answer its question.
+    const top = [...candidates.values()].filter((c) => c.doc.kind === 'event').sort((a, b) => b.rrf - a.rrf).slice(0, neighbourParents);
+    for (const parent of top) {
+      for (const doc of await neighbours(db, tenantId, subjectId, [parent.doc], neighbourSpan)) {
+        if (before !== undefined && doc.occurredAt > before) continue;
+        const known = candidates.get(doc.id);
+        const inherited = parent.rrf * boosts.neighbour;
+        if (known) {
+          known.rrf = Math.max(known.rrf, inherited);
+          continue;
+        }
+        candidates.set(doc.id, { doc, rrf: inherited, signals: new Set<Signal>(['neighbour']) });
+      }
+    }
+
+    const beliefIds = [...candidates.values()].filter((c) => c.doc.kind === 'belief').map((c) => c.doc.refId);
+    const beliefs = new Map((await beliefsByIds(db, tenantId, subjectId, beliefIds)).map((b) => [b.id, b]));
+    const evidence = await evidenceOf(db, tenantId, beliefIds);
+
+    const items: SearchItem[] = [];
+    for (const c of candidates.values()) {
+      let factor = 1;
+      const belief = c.doc.kind === 'belief' ? beliefs.get(c.doc.refId) : undefined;
+      // A turn the named person spoke, or a belief about them or theirs ("Leo's sister").
+      const person = (belief ? belief.about.replace(/['’]s\b.*$/u, '') : c.doc.speaker)?.toLowerCase();
+      if (person && speakerWords.has(person)) {
+        factor += boosts.speaker;
+        c.signals.add('speaker');
+      }
+      if (c.doc.kind === 'belief') {
+        if (!belief) continue;
+        if (belief.status === 'retracted') continue;
+        c.signals.add('belief');
+        const superseded = belief.status === 'superseded' && (before === undefined || (belief.supersededAt ?? 0) <= before);
+        c.signals.add(superseded ? 'superseded' : 'current');
+        if (superseded) factor += boosts.superseded;
+      }
+      const at = belief?.whenAt ?? c.doc.occurredAt;
+      if (parsed.window && at >= parsed.window.from && at < parsed.window.to) {
+        factor += boosts.time;
+        c.signals.add('time');
+      }
+      items.push({
+        kind: c.doc.kind,
+        id: c.doc.refId,
+        text: c.doc.body,
+        time: c.doc.occurredAt,
+        score: c.rrf * factor,
+        evidence: belief ? (evidence.get(belief.id) ?? []) : c.doc.envelopeId ? [c.doc.envelopeId] : [],
+        signals: [...c.signals],
+        matched: matchedTerms(terms, c.doc.body),
+        speaker: c.doc.speaker,
+        sessionId: c.doc.sessionId,
+        ...(belief
+          ? {
+              belief: {
+                about: belief.about,
+                predicate: belief.predicate,
+                object: belief.object,
+                status: belief.status,
+                validFrom: belief.validFrom,
+                validTo: belief.validTo,
+                whenAt: belief.whenAt,
+                confidence: belief.confidence,
+              },
+            }
+          : {}),
+      });
+    }
+    items.sort((a, b) => b.score - a.score || b.time - a.time);
+    return {
+      items: items.slice(0, req.topK),
+      mode,
+      ...(degraded ? { degraded } : {}),
+      interpreted: { terms, speakers, window: parsed.window },
+    };
+  }
+}

@@ -1,0 +1,222 @@
+// The search index: documents (a subject's turns and beliefs) and the engine's full-text index over
+// them. Queries and row mapping only; the ranking rules live in service.ts.
+import { createHash } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../platform/db/index.js';
+import type { DB } from '../platform/db/schema.js';
+
+export type DocKind = 'event' | 'belief';
+
+export interface SearchDoc {
+  id: number;
+  kind: DocKind;
+  refId: string;
+  envelopeId: string | null;
+  sessionId: string | null;
+  speaker: string | null;
+  occurredAt: number;
+  body: string;
+}
+
+export interface NewDoc {
+  kind: DocKind;
+  refId: string;
+  subjectId: string;
+  envelopeId: string | null;
+  sessionId: string | null;
+  speaker: string | null;
+  occurredAt: number;
+  body: string;
+}
+
+/** One opaque full-text token per (tenant, subject): put inside every query, it scopes the index lookup itself. */
+export function scopeToken(tenantId: string, subjectId: string): string {
+  return `z${createHash('sha256').update(`${tenantId}\u0000${subjectId}`).digest('hex').slice(0, 24)}`;
+}
+
+const columns = ['id', 'kind', 'ref_id', 'envelope_id', 'session_id', 'speaker', 'occurred_at', 'body'] as const;
+
+type DocRow = { id: number | string; kind: DocKind; ref_id: string; envelope_id: string | null; session_id: string | null; speaker: string | null; occurred_at: number | string; body: string };
+
+const toDoc = (r: DocRow): SearchDoc => ({
+  id: Number(r.id),
+  kind: r.kind,
+  refId: r.ref_id,
+  envelopeId: r.envelope_id,
+  sessionId: r.session_id,
+  speaker: r.speaker,
+  occurredAt: Number(r.occurred_at),
+  body: r.body,
+});
+
+/** Adds documents; one that is already indexed (same kind and ref) is left as it is. */
+export async function indexDocs(db: Kysely<DB>, tenantId: string, docs: NewDoc[]): Promise<void> {
+  if (!docs.length) return;
+  await db
+    .insertInto('search_docs')
+    .values(
+      docs.map((d) => ({
+        tenant_id: tenantId,
+        subject_id: d.subjectId,
+        scope: scopeToken(tenantId, d.subjectId),
+        kind: d.kind,
+        ref_id: d.refId,
+        envelope_id: d.envelopeId,
+        session_id: d.sessionId,
+        speaker: d.speaker,
+        occurred_at: d.occurredAt,
+        body: d.body,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['tenant_id', 'kind', 'ref_id']).doNothing())
+    .execute();
+}
+
+export interface LexicalHit {
+  doc: SearchDoc;
+  /** Higher is better; comparable only within one result list. */
+  score: number;
+}
+
+export interface LexicalQuery {
+  /** Content words, already without stopwords; the engine stems them as it stems the documents. */
+  terms: string[];
+  kind: DocKind;
+  limit: number;
+  /** Only documents from before this instant (valid-time travel). */
+  before?: number;
+}
+
+const safeTerm = (t: string) => t.replace(/[^\p{L}\p{N}]+/gu, '');
+
+/**
+ * Best-matching documents of one subject for any of the terms. SQLite: FTS5's bm25 with the scope
+ * column weighted 0. PostgreSQL: ts_rank has no notion of rarity, so each term's rank is weighted by
+ * its inverse document frequency within the subject (what BM25 does), counted in the same query.
+ */
+export async function lexicalSearch(database: Database, tenantId: string, subjectId: string, q: LexicalQuery): Promise<LexicalHit[]> {
+  const terms = [...new Set(q.terms.map(safeTerm).filter(Boolean))];
+  if (!terms.length) return [];
+  const scope = scopeToken(tenantId, subjectId);
+  const before = q.before ?? Number.MAX_SAFE_INTEGER;
+  if (database.engine === 'sqlite') {
+    const match = `scope : "${scope}" AND body : (${terms.map((t) => `"${t}"`).join(' OR ')})`;
+    const { rows } = await sql<DocRow & { rank: number }>`
+      select d.id, d.kind, d.ref_id, d.envelope_id, d.session_id, d.speaker, d.occurred_at, d.body, bm25(search_fts, 0.0, 1.0) as rank
+      from search_fts join search_docs d on d.id = search_fts.rowid
+      where search_fts match ${match} and d.kind = ${q.kind} and d.occurred_at <= ${before}
+      order by rank limit ${q.limit}`.execute(database.db);
+    return rows.map((r) => ({ doc: toDoc(r), score: -r.rank }));
+  }
+  const anyTerm = terms.join(' | ');
+  const perTerm = terms.map((t, i) => sql`count(*) filter (where tsv @@ to_tsquery('english', ${t})) as ${sql.ref(`df${i}`)}`);
+  const { rows: stats } = await sql<Record<string, number | string>>`
+    select count(*) as n, ${sql.join(perTerm)} from search_docs
+    where tsv @@ (to_tsquery('simple', ${scope}) && to_tsquery('english', ${anyTerm})) and kind = ${q.kind}`.execute(database.db);
+  const { rows: sizes } = await sql<{ n: number | string }>`
+    select count(*) as n from search_docs where tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${q.kind}`.execute(database.db);
+  const total = Number(sizes[0]?.n ?? 0);
+  const weighted = terms.map((t, i) => {
+    const df = Number(stats[0]?.[`df${i}`] ?? 0);
+    const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+    return sql`${idf} * ts_rank(tsv, to_tsquery('english', ${t}), 1)`;
+  });
+  const { rows } = await sql<DocRow & { rank: number }>`
+    select id, kind, ref_id, envelope_id, session_id, speaker, occurred_at, body, ${sql.join(weighted, sql` + `)} as rank
+    from search_docs
+    where tsv @@ (to_tsquery('simple', ${scope}) && to_tsquery('english', ${anyTerm})) and kind = ${q.kind} and occurred_at <= ${before}
+    order by rank desc limit ${q.limit}`.execute(database.db);
+  return rows.map((r) => ({ doc: toDoc(r), score: Number(r.rank) }));
+}
+
+/** The turns just before and after each given one in its session (or in time, without a session). */
+export async function neighbours(db: Kysely<DB>, tenantId: string, subjectId: string, docs: SearchDoc[], span: number): Promise<SearchDoc[]> {
+  const out: SearchDoc[] = [];
+  for (const d of docs) {
+    const base = () =>
+      db
+        .selectFrom('search_docs')
+        .select(columns)
+        .where('tenant_id', '=', tenantId)
+        .where('subject_id', '=', subjectId)
+        .where('kind', '=', 'event')
+        .where('id', '!=', d.id)
+        .$if(d.sessionId !== null, (w) => w.where('session_id', '=', d.sessionId))
+        .limit(span);
+    const after = await base()
+      .where((w) => w.or([w('occurred_at', '>', d.occurredAt), w.and([w('occurred_at', '=', d.occurredAt), w('id', '>', d.id)])]))
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute();
+    const prior = await base()
+      .where((w) => w.or([w('occurred_at', '<', d.occurredAt), w.and([w('occurred_at', '=', d.occurredAt), w('id', '<', d.id)])]))
+      .orderBy('occurred_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    out.push(...[...prior, ...after].map((r) => toDoc(r as DocRow)));
+  }
+  return out;
+}
+
+/** Which of these names are speakers in the subject's conversations, as they are spelled there. */
+export async function speakersNamed(db: Kysely<DB>, tenantId: string, subjectId: string, names: string[]): Promise<string[]> {
+  if (!names.length) return [];
+  const rows = await db
+    .selectFrom('search_docs')
+    .select('speaker')
+    .distinct()
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('speaker', 'in', names)
+    .execute();
+  return rows.map((r) => r.speaker).filter((s): s is string => s !== null);
+}
+
+/** Documents of one subject by id (for hits found another way, e.g. by vector). */
+export async function docsByIds(db: Kysely<DB>, tenantId: string, subjectId: string, ids: number[]): Promise<SearchDoc[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('search_docs').select(columns).where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).where('id', 'in', ids).execute();
+  return rows.map((r) => toDoc(r as DocRow));
+}
+
+/** The belief documents of a subject whose beliefs have one of these predicates and are current. */
+export async function currentBeliefDocs(db: Kysely<DB>, tenantId: string, subjectId: string, predicates: string[], limit: number): Promise<SearchDoc[]> {
+  if (!predicates.length) return [];
+  const rows = await db
+    .selectFrom('beliefs as b')
+    .innerJoin('search_docs as d', (j) => j.onRef('d.tenant_id', '=', 'b.tenant_id').onRef('d.ref_id', '=', 'b.id').on('d.kind', '=', 'belief'))
+    .select(['d.id', 'd.kind', 'd.ref_id', 'd.envelope_id', 'd.session_id', 'd.speaker', 'd.occurred_at', 'd.body'])
+    .where('b.tenant_id', '=', tenantId)
+    .where('b.subject_id', '=', subjectId)
+    .where('b.predicate', 'in', predicates)
+    .where('b.status', '=', 'active')
+    .orderBy('b.last_confirmed', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => toDoc(r as DocRow));
+}
+
+/** A subject's turns within a time window (by the named speakers, when there are any), earliest first. */
+export async function eventsInWindow(
+  db: Kysely<DB>,
+  tenantId: string,
+  subjectId: string,
+  window: { from: number; to: number },
+  speakers: string[],
+  limit: number,
+): Promise<SearchDoc[]> {
+  const rows = await db
+    .selectFrom('search_docs')
+    .select(columns)
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('kind', '=', 'event')
+    .where('occurred_at', '>=', window.from)
+    .where('occurred_at', '<', window.to)
+    .$if(speakers.length > 0, (w) => w.where('speaker', 'in', speakers))
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => toDoc(r as DocRow));
+}
