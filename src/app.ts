@@ -114,7 +114,7 @@ export interface Core {
   /** Server operators (news, /admin/); not a tenant role. */
   staff: StaffService;
   news: NewsService;
-  /** Read access between account users; memory reads check `access.canRead`. */
+  /** Read access between account users; memory routes check `access.openMemory`. */
   access: AccessService;
   voice: VoiceService;
   sources: SourceService;

@@ -1,5 +1,6 @@
 // Read access to one's memory: an owner invites another user of the same account, who approves or
-// declines; either party can end it. `canRead` is what memory reads check.
+// declines; either party can end it. `openMemory` is what every memory route checks: an active member
+// may read (and each read is logged for the owner), never write; to anyone else the memory does not exist.
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import { requireUser } from '../auth/principal.js';
@@ -8,20 +9,33 @@ import type { DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
 import * as store from './store.js';
-import type { AccessGrant } from './store.js';
+import type { AccessGrant, AccessRead } from './store.js';
 
-export type { AccessGrant };
+export type { AccessGrant, AccessRead };
 
 const notFound = (id: string) => new AppError('not_found', { resource: 'Access grant', id });
 
 export class AccessService {
   constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids }) {}
 
-  /** Whether `readerUserId` may read the memory of `ownerUserId`: the owner, or an approved member. */
-  async canRead(tenantId: string, ownerUserId: string, readerUserId: string): Promise<boolean> {
-    if (ownerUserId === readerUserId) return true;
-    const grant = await store.findGrantByPair(this.deps.db, tenantId, ownerUserId, readerUserId);
-    return grant?.status === 'active';
+  /**
+   * Lets the caller into `ownerUserId`'s memory for one request. Their own memory is always open and not
+   * logged. An active member may read, and the read (`path`) is logged for the owner; a member's write is
+   * refused (403). Without an active grant, pending, declined or removed, the memory is not found (404).
+   */
+  async openMemory(principal: Principal, ownerUserId: string, access: { write: boolean; path: string }): Promise<void> {
+    const readerUserId = requireUser(principal);
+    if (ownerUserId === readerUserId) return;
+    const { db, clock, ids } = this.deps;
+    const grant = await store.findGrantByPair(db, principal.tenantId, ownerUserId, readerUserId);
+    if (grant?.status !== 'active') throw new AppError('not_found', { resource: 'Shared memory', id: ownerUserId });
+    if (access.write) throw new AppError('forbidden', { reason: 'A shared memory is read-only for its members: only its owner changes it' });
+    await store.insertRead(db, principal.tenantId, { id: ids.next(), grantId: grant.id, ownerUserId, memberUserId: readerUserId, path: access.path, readAt: clock.now() });
+  }
+
+  /** The log of members' reads of the caller's memory, newest first; kept after a grant ends. */
+  reads(principal: Principal, page: { memberUserId?: string; limit: number; offset: number }): Promise<{ count: number; reads: AccessRead[] }> {
+    return store.listReadsOf(this.deps.db, principal.tenantId, requireUser(principal), page);
   }
 
   /** Grants the caller is a party to: members of their memory, and invitations to read others'. */

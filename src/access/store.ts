@@ -1,6 +1,6 @@
-// Access grants between account users of one tenant: queries and row mapping only.
+// Access grants between account users of one tenant, and the log of members' reads: queries and row mapping only.
 import type { Kysely, Selectable } from 'kysely';
-import type { AccessGrantStatus, AccessGrantsTable, DB } from '../platform/db/schema.js';
+import type { AccessGrantStatus, AccessGrantsTable, AccessReadsTable, DB } from '../platform/db/schema.js';
 
 export interface AccessGrant {
   tenantId: string;
@@ -102,4 +102,56 @@ export async function findActiveUserId(db: Kysely<DB>, tenantId: string, by: { u
     .$if(by.username === undefined && by.email !== undefined, (q) => q.where((eb) => eb(eb.fn('lower', ['email']), '=', by.email!.toLowerCase())))
     .executeTakeFirst();
   return row?.id;
+}
+
+export interface AccessRead {
+  id: string;
+  grantId: string;
+  ownerUserId: string;
+  memberUserId: string;
+  path: string;
+  readAt: number;
+}
+
+const toRead = (r: Selectable<AccessReadsTable>): AccessRead => ({
+  id: r.id,
+  grantId: r.grant_id,
+  ownerUserId: r.owner_user_id,
+  memberUserId: r.member_user_id,
+  path: r.path,
+  readAt: r.read_at,
+});
+
+export async function insertRead(db: Kysely<DB>, tenantId: string, read: AccessRead): Promise<void> {
+  await db
+    .insertInto('access_reads')
+    .values({
+      tenant_id: tenantId,
+      id: read.id,
+      grant_id: read.grantId,
+      owner_user_id: read.ownerUserId,
+      member_user_id: read.memberUserId,
+      path: read.path,
+      read_at: read.readAt,
+    })
+    .execute();
+}
+
+/** Reads members made of the owner's memory, newest first, with the total across pages. */
+export async function listReadsOf(
+  db: Kysely<DB>,
+  tenantId: string,
+  ownerUserId: string,
+  page: { memberUserId?: string; limit: number; offset: number },
+): Promise<{ count: number; reads: AccessRead[] }> {
+  const base = db
+    .selectFrom('access_reads')
+    .where('tenant_id', '=', tenantId)
+    .where('owner_user_id', '=', ownerUserId)
+    .$if(page.memberUserId !== undefined, (q) => q.where('member_user_id', '=', page.memberUserId!));
+  const [rows, total] = await Promise.all([
+    base.selectAll().orderBy('read_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { count: Number(total.n), reads: rows.map(toRead) };
 }

@@ -104,8 +104,10 @@ export class SourceService {
     return db.transaction().execute(async (trx) => {
       await store.updateSource(trx, principal.tenantId, id, { status: 'syncing' }, clock.now());
       // One attempt: a failed sync says why on the source, and the user syncs again when it is fixed.
+      // `userId` lets the owner read the job (and an upload's bad lines in its result) at /api/jobs/.
+      const payload = { sourceId: id, userId: source.userId, ...(input.jsonl !== undefined ? { jsonl: input.jsonl } : {}) };
       const { job } = await queue.enqueue(
-        { tenantId: principal.tenantId, kind: syncSourceJob, payload: { sourceId: id, ...(input.jsonl !== undefined ? { jsonl: input.jsonl } : {}) }, maxAttempts: 1 },
+        { tenantId: principal.tenantId, kind: syncSourceJob, payload, maxAttempts: 1 },
         trx,
       );
       return job;

@@ -1,4 +1,5 @@
-// /admin/: sign-in form, staff-only dashboard (tenants, users, queue, dead jobs), retry, escaping, cookie auth.
+// /admin/: sign-in form, staff-only dashboard (tenants, users, queue, dead jobs), retry, escaping, cookie auth;
+// browsers without a session are redirected to the form, scripts get JSON 401.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../../app.js';
@@ -60,9 +61,29 @@ for (const { engine, skip } of await testEngines()) {
     });
 
     test('without a credential the dashboard is 401 in the recording face format', async () => {
-      const res = await app.http.inject({ method: 'GET', url: '/admin/' });
-      assert.equal(res.statusCode, 401);
-      assert.equal(res.json().code, 'unauthorized');
+      for (const accept of [undefined, 'application/json', '*/*']) {
+        const res = await app.http.inject({ method: 'GET', url: '/admin/', headers: accept ? { accept } : {} });
+        assert.equal(res.statusCode, 401, `Accept: ${accept}`);
+        assert.equal(res.json().code, 'unauthorized');
+      }
+    });
+
+    test('a browser without a session is sent to the sign-in form', async () => {
+      const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+      const requests = [
+        { method: 'GET' as const, url: '/admin/', headers: { accept } },
+        { method: 'GET' as const, url: '/admin/', headers: { accept, cookie: 'engram_admin=expired-or-forged' } },
+        { method: 'POST' as const, url: `/admin/jobs/${deadJobId}/retry/`, headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' },
+      ];
+      for (const request of requests) {
+        const res = await app.http.inject(request);
+        assert.equal(res.statusCode, 303, `${request.method} ${request.url}: ${res.body}`);
+        assert.equal(res.headers.location, '/admin/login/');
+      }
+      const tenantId = (await app.core.tenants.first())!.id;
+      assert.equal((await app.core.queue.get(tenantId, deadJobId))?.status, 'dead', 'the redirected retry did not run');
+      const form = await app.http.inject({ method: 'GET', url: '/admin/login/', headers: { accept } });
+      assert.equal(form.statusCode, 200, 'the sign-in form itself is not redirected');
     });
 
     test('staff sign-in sets an HttpOnly cookie and the dashboard lists tenants, users and the dead job', async () => {

@@ -1,8 +1,9 @@
 // The recording face's /api/access/: an owner invites another user of the account to read their memory;
-// the invitee approves or declines; either side lists and removes. Others' grants answer 404.
+// the invitee approves or declines; either side lists and removes. Others' grants answer 404. The owner
+// sees every read a member made (reads/); members read through /api/memory/…/?owner_id=.
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AccessGrant } from '../../access/service.js';
+import type { AccessGrant, AccessRead } from '../../access/service.js';
 import type { Core } from '../../app.js';
 import { requireUser } from '../../auth/principal.js';
 import { toIso } from '../../platform/clock.js';
@@ -29,6 +30,18 @@ const inviteBody = z
 
 const idParams = z.object({ id: z.string() });
 
+const readOut = z.object({
+  id: z.string(),
+  grant_id: z.string(),
+  member_id: z.string().describe('Who read'),
+  path: z.string().describe('What they read: the /api/memory/ path they asked for'),
+  read_at: z.string(),
+});
+
+const readsQuery = pageQuery.extend({ member_id: z.string().min(1).optional().describe("Only this member's reads") });
+
+const readView = (r: AccessRead): z.infer<typeof readOut> => ({ id: r.id, grant_id: r.grantId, member_id: r.memberUserId, path: r.path, read_at: toIso(r.readAt) });
+
 const grantView = (g: AccessGrant, userId: string): z.infer<typeof grantOut> => ({
   id: g.id,
   owner_id: g.ownerUserId,
@@ -52,6 +65,16 @@ export function registerCloneAccessRoutes(app: HttpServer, core: Core) {
         const principal = principalOf(request);
         const userId = requireUser(principal);
         return paginate((await core.access.list(principal)).map((g) => grantView(g, userId)), request.query);
+      },
+    );
+
+    face.get(
+      '/api/access/reads/',
+      { schema: { tags, security, summary: "Members' reads of your memory, newest first (kept after a member is removed)", querystring: readsQuery, response: { 200: listPage(readOut) } } },
+      async (request) => {
+        const { limit, offset, member_id: memberUserId } = request.query;
+        const { count, reads } = await core.access.reads(principalOf(request), { ...(memberUserId !== undefined ? { memberUserId } : {}), limit, offset });
+        return { count, results: reads.map(readView) };
       },
     );
 

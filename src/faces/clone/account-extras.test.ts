@@ -1,6 +1,7 @@
 // The recording face's monitoring, news, access, voice and sources routes over HTTP on both engines:
-// both credential forms, others' rows answering 404, voice against a stub provider, feed sync against a
-// local HTTP server (idempotent; garbage fails the job and leaves the source usable).
+// both credential forms, others' rows answering 404, members reading a shared memory (logged, read-only),
+// voice against a stub provider, feed sync against a local HTTP server (idempotent; garbage fails the job
+// and leaves the source usable), uploads whose bad lines are reported without sinking the good ones.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -128,7 +129,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal((await call('POST', '/api/news/', staffer.jwt, { title: '' })).statusCode, 400);
     });
 
-    test('access: invite, approve, decline, list, remove; strangers get 404; canRead follows', async () => {
+    test('access: invite, approve, decline, list, remove; strangers get 404; reading the shared memory follows', async () => {
       const owner = await person('owner');
       const member = await colleague(owner.user.tenant_id, 'member');
       const third = await colleague(owner.user.tenant_id, 'third');
@@ -140,7 +141,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(grant.status, 'pending');
       assert.equal((await call('POST', '/api/access/invite/', owner.key, { username: member.username })).statusCode, 409);
       assert.equal((await call('POST', '/api/access/invite/', outsider.jwt, { username: member.username })).statusCode, 404, 'other tenants’ users are not found');
-      assert.equal(await app.core.access.canRead(owner.user.tenant_id, owner.user.id, member.user.id), false);
+      assert.equal((await call('GET', `/api/memory/profile/?owner_id=${owner.user.id}`, member.jwt)).statusCode, 404);
 
       for (const stranger of [owner.jwt, third.key, outsider.jwt]) {
         assert.equal((await call('POST', `/api/access/${grant.id}/approve/`, stranger)).statusCode, 404);
@@ -150,7 +151,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(approved.statusCode, 200, approved.body);
       assert.equal(approved.json().status, 'active');
       assert.equal(approved.json().role, 'member');
-      assert.equal(await app.core.access.canRead(owner.user.tenant_id, owner.user.id, member.user.id), true);
+      assert.equal((await call('GET', `/api/memory/profile/?owner_id=${owner.user.id}`, member.jwt)).statusCode, 200);
       assert.equal((await call('POST', `/api/access/${grant.id}/decline/`, member.jwt)).statusCode, 409);
 
       const mine = await call('GET', '/api/access/members/', owner.key);
@@ -160,11 +161,122 @@ for (const { engine, skip } of await testEngines()) {
       const second = (await call('POST', '/api/access/invite/', owner.jwt, { email: third.user.email.toUpperCase() })).json();
       const declined = await call('POST', `/api/access/${second.id}/decline/`, third.jwt);
       assert.equal(declined.json().status, 'declined');
-      assert.equal(await app.core.access.canRead(owner.user.tenant_id, owner.user.id, third.user.id), false);
+      assert.equal((await call('GET', `/api/memory/profile/?owner_id=${owner.user.id}`, third.jwt)).statusCode, 404);
 
       assert.equal((await call('DELETE', `/api/access/members/${grant.id}/`, owner.jwt)).statusCode, 204);
-      assert.equal(await app.core.access.canRead(owner.user.tenant_id, owner.user.id, member.user.id), false);
+      assert.equal((await call('GET', `/api/memory/profile/?owner_id=${owner.user.id}`, member.jwt)).statusCode, 404);
       assert.equal((await call('DELETE', `/api/access/members/${grant.id}/`, owner.jwt)).statusCode, 404);
+    });
+
+    /** An owner with a fact, a profile field and an event; a colleague invited to read it, in the given state. */
+    async function sharedWith(state: 'pending' | 'active' | 'declined' | 'removed') {
+      const owner = await person('sharer');
+      const member = await colleague(owner.user.tenant_id, 'reader');
+      const fact = await call('POST', '/api/memory/facts/', owner.jwt, { predicate: 'lives_in', object: 'Lisbon' });
+      assert.equal(fact.statusCode, 201, fact.body);
+      assert.equal((await call('PATCH', '/api/memory/profile/', owner.jwt, { fields: { nickname: 'Lu' } })).statusCode, 200);
+      const recorded = await call('POST', '/api/recording/events/', owner.key, {
+        events: [{ client_event_id: 'n1', type: 'note', occurred_at: '2026-04-01T09:00:00Z', payload: { text: 'I play the cello.' } }],
+      });
+      assert.equal(recorded.statusCode, 201, recorded.body);
+      const grant = (await call('POST', '/api/access/invite/', owner.jwt, { username: member.username })).json();
+      if (state === 'active' || state === 'removed') assert.equal((await call('POST', `/api/access/${grant.id}/approve/`, member.jwt)).statusCode, 200);
+      if (state === 'declined') assert.equal((await call('POST', `/api/access/${grant.id}/decline/`, member.jwt)).statusCode, 200);
+      if (state === 'removed') assert.equal((await call('DELETE', `/api/access/members/${grant.id}/`, owner.jwt)).statusCode, 204);
+      return { owner, member, grant, factId: fact.json().id as string };
+    }
+
+    const memoryReads = (ownerId: string, factId: string) => [
+      `/api/memory/profile/?owner_id=${ownerId}`,
+      `/api/memory/facts/?owner_id=${ownerId}`,
+      `/api/memory/facts/${factId}/?owner_id=${ownerId}`,
+      `/api/memory/episodes/?owner_id=${ownerId}`,
+      `/api/memory/raw/?owner_id=${ownerId}&limit=10`,
+      `/api/memory/context/?owner_id=${ownerId}`,
+    ];
+
+    test("shared memory: an approved member reads the owner's memory with owner_id, and the owner sees each read", async () => {
+      const { owner, member, grant, factId } = await sharedWith('active');
+      const ownerId = owner.user.id;
+      for (const headers of [member.jwt, member.key]) {
+        for (const url of memoryReads(ownerId, factId)) {
+          const res = await call('GET', url, headers);
+          assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+        }
+      }
+      const facts = (await call('GET', `/api/memory/facts/?owner_id=${ownerId}`, member.jwt)).json();
+      assert.deepEqual(facts.results.map((f: { object: string }) => f.object), ['Lisbon']);
+      assert.equal((await call('GET', `/api/memory/profile/?owner_id=${ownerId}`, member.key)).json().fields.nickname, 'Lu');
+      const raw = (await call('GET', `/api/memory/raw/?owner_id=${ownerId}`, member.jwt)).json();
+      assert.deepEqual(raw.results.map((e: { client_event_id: string }) => e.client_event_id), ['n1']);
+      assert.match((await call('GET', `/api/memory/context/?owner_id=${ownerId}`, member.jwt)).json().text, /Lisbon/);
+      assert.equal((await call('GET', '/api/memory/facts/', member.jwt)).json().count, 0, 'without owner_id a member reads their own memory');
+
+      const reads = await call('GET', '/api/access/reads/?limit=200', owner.jwt);
+      assert.equal(reads.statusCode, 200, reads.body);
+      const log = reads.json();
+      const expected = 2 * memoryReads(ownerId, factId).length + 4;
+      assert.equal(log.count, expected, 'every read by the member, and only those, is logged');
+      assert.ok(log.results.every((r: { member_id: string; grant_id: string }) => r.member_id === member.user.id && r.grant_id === grant.id));
+      assert.ok(log.results.some((r: { path: string }) => r.path === `/api/memory/facts/${factId}/`), 'the path read, without its query');
+      assert.ok(log.results.every((r: { read_at: string }) => !Number.isNaN(Date.parse(r.read_at))));
+      assert.equal((await call('GET', `/api/access/reads/?member_id=${member.user.id}&limit=1`, owner.key)).json().count, expected);
+      assert.equal((await call('GET', '/api/access/reads/', member.jwt)).json().count, 0, "the member's own memory was not read");
+
+      assert.equal((await call('GET', `/api/memory/facts/?owner_id=${ownerId}`, owner.jwt)).statusCode, 200);
+      assert.equal((await call('GET', '/api/access/reads/', owner.jwt)).json().count, expected, "the owner's own reads are not logged");
+
+      assert.equal((await call('DELETE', `/api/access/members/${grant.id}/`, owner.jwt)).statusCode, 204);
+      assert.equal((await call('GET', `/api/memory/facts/?owner_id=${ownerId}`, member.jwt)).statusCode, 404, 'removed: no more reads');
+      assert.equal((await call('GET', '/api/access/reads/', owner.jwt)).json().count, expected, 'the log outlives the grant');
+    });
+
+    test("shared memory: a member's writes are refused with 403 and change nothing", async () => {
+      const { owner, member, factId } = await sharedWith('active');
+      const q = `?owner_id=${owner.user.id}`;
+      const writes: [Method, string, unknown][] = [
+        ['PATCH', `/api/memory/profile/${q}`, { fields: { nickname: 'Hacked' } }],
+        ['POST', `/api/memory/facts/${q}`, { predicate: 'lives_in', object: 'Mars' }],
+        ['PATCH', `/api/memory/facts/${factId}/${q}`, { object: 'Mars' }],
+        ['DELETE', `/api/memory/facts/${factId}/${q}`, undefined],
+        ['POST', `/api/memory/promote/${q}`, undefined],
+      ];
+      for (const headers of [member.jwt, member.key]) {
+        for (const [method, url, payload] of writes) {
+          const res = await call(method, url, headers, payload);
+          assert.equal(res.statusCode, 403, `${method} ${url}: ${res.body}`);
+          assert.equal(res.json().code, 'forbidden');
+          assert.equal(typeof res.json().error, 'string');
+        }
+      }
+      const facts = (await call('GET', '/api/memory/facts/?status=all', owner.jwt)).json();
+      assert.deepEqual(facts.results.map((f: { object: string; status: string }) => [f.object, f.status]), [['Lisbon', 'active']]);
+      assert.equal((await call('GET', '/api/memory/profile/', owner.jwt)).json().fields.nickname, 'Lu');
+      assert.equal((await call('GET', '/api/memory/facts/', member.jwt)).json().count, 0, "nothing landed in the member's own memory either");
+      assert.equal((await call('GET', '/api/access/reads/', owner.jwt)).json().count, 0, 'refused writes are not reads');
+    });
+
+    test('shared memory: pending, declined and removed members, colleagues and outsiders get 404', async () => {
+      for (const state of ['pending', 'declined', 'removed'] as const) {
+        const { owner, member, factId } = await sharedWith(state);
+        for (const headers of [member.jwt, member.key]) {
+          for (const url of memoryReads(owner.user.id, factId)) {
+            const res = await call('GET', url, headers);
+            assert.equal(res.statusCode, 404, `${state} ${url}: ${res.body}`);
+            assert.equal(res.json().code, 'not_found');
+          }
+          const write = await call('POST', `/api/memory/facts/?owner_id=${owner.user.id}`, headers, { predicate: 'lives_in', object: 'Mars' });
+          assert.equal(write.statusCode, 404, `${state} write`);
+        }
+        assert.equal((await call('GET', '/api/access/reads/', owner.jwt)).json().count, 0, `${state}: nothing read, nothing logged`);
+      }
+      const { owner, factId } = await sharedWith('active');
+      const bystander = await colleague(owner.user.tenant_id, 'bystander');
+      const outsider = await person('far');
+      for (const headers of [bystander.jwt, outsider.key]) {
+        for (const url of memoryReads(owner.user.id, factId)) assert.equal((await call('GET', url, headers)).statusCode, 404, url);
+      }
+      assert.equal((await call('GET', '/api/memory/facts/?owner_id=01a21342-0000-7000-8000-000000000000', owner.jwt)).statusCode, 404, 'unknown owner');
     });
 
     test('voice: audio from the provider with the key; 429 and 502 from its faults', async () => {
@@ -269,6 +381,57 @@ for (const { engine, skip } of await testEngines()) {
       }
       const count = await db.database.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', a.user.tenant_id).executeTakeFirstOrThrow();
       assert.equal(Number(count.n), 2);
+    });
+
+    test('upload sync: bad lines are listed with line and reason, good ones imported once, and the job completes', async () => {
+      const a = await person('lines');
+      const source = (await call('POST', '/api/sources/', a.jwt, { name: 'Export', type: 'upload' })).json();
+      const jsonl = [
+        '{"client_event_id":"g1","type":"note","payload":{"text":"I like tea."}}',
+        '{"client_event_id":"g2","type":"note"', // cut off
+        '',
+        '{"client_event_id":"g3","payload":{"text":"no type"}}',
+        '{"client_event_id":"g4","type":"note","occurred_at":"2026-04-01T09:00:00Z","payload":{"text":"I run on Sundays."}}',
+        '["not", "an", "object"]',
+        '{"client_event_id":"g1","type":"note","payload":{"text":"I like coffee."}}',
+      ].join('\r\n');
+      const expectedInvalid = [
+        { line: 2, reason: 'not valid JSON' },
+        { line: 4, reason: 'type is required' },
+        { line: 6, reason: 'not an object' },
+        { line: 7, reason: 'client_event_id g1 was already imported with a different body' },
+      ];
+      for (const [i, headers] of [a.jwt, a.key].entries()) {
+        const sync = await call('POST', `/api/sources/${source.id}/sync/`, headers, { jsonl });
+        assert.equal(sync.statusCode, 202, sync.body);
+        assert.equal(await runSyncJobs(), 1);
+        const job = await call('GET', `/api/jobs/${sync.json().job_id}/`, headers);
+        assert.equal(job.statusCode, 200, job.body);
+        assert.equal(job.json().status, 'completed', 'bad lines alone do not fail the job');
+        assert.deepEqual(job.json().result, { created: i === 0 ? 2 : 0, duplicates: i === 0 ? 0 : 2, changed: 0, invalid: expectedInvalid });
+
+        const current = (await call('GET', `/api/sources/${source.id}/`, headers)).json();
+        assert.equal(current.status, 'ok');
+        assert.equal(current.items_imported, 2);
+        assert.equal(
+          current.last_error,
+          '4 of 6 lines not imported: line 2: not valid JSON; line 4: type is required; line 6: not an object; line 7: client_event_id g1 was already imported with a different body',
+        );
+      }
+      const raw = (await call('GET', '/api/memory/raw/', a.jwt)).json();
+      assert.deepEqual(raw.results.map((e: { payload: { text: string } }) => e.payload.text).sort(), ['I like tea.', 'I run on Sundays.']);
+
+      const clean = await call('POST', `/api/sources/${source.id}/sync/`, a.jwt, { jsonl: '{"client_event_id":"g5","type":"note","payload":{"text":"I swim."}}' });
+      await runSyncJobs();
+      assert.deepEqual((await call('GET', `/api/jobs/${clean.json().job_id}/`, a.jwt)).json().result.invalid, []);
+      assert.equal((await call('GET', `/api/sources/${source.id}/`, a.jwt)).json().last_error, null, 'a clean sync clears the list');
+
+      const many = Array.from({ length: 12 }, (_, i) => `bad ${i}`).join('\n');
+      await call('POST', `/api/sources/${source.id}/sync/`, a.jwt, { jsonl: many });
+      await runSyncJobs();
+      const afterMany = (await call('GET', `/api/sources/${source.id}/`, a.jwt)).json();
+      assert.equal(afterMany.status, 'ok');
+      assert.match(afterMany.last_error, /^12 of 12 lines not imported: line 1: not valid JSON; .*line 10: not valid JSON; and 2 more \(see the job's result\)$/);
     });
   });
 }

@@ -1,5 +1,6 @@
 // The recording face's /api/memory/…/ routes over the signed-in user's own memory: profile, facts (beliefs;
 // yours are source 'user'), episodes, the raw event log, promotion on request, and the context bundle.
+// With `owner_id`, the GET routes read the memory of a user who shared it with the caller (see subject.ts).
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Core } from '../../app.js';
 import { countEpisodes, findEpisode, recentEpisodes } from '../../episodes/store.js';
@@ -9,11 +10,15 @@ import type { HttpServer } from '../../platform/http.js';
 import { cloneAuth, cloneSecurity } from './auth.js';
 import * as s from './memory-schemas.js';
 import { listPage, noContent } from './schemas.js';
-import { callerMemory } from './subject.js';
+import { ownerQuery, sharedMemory } from './subject.js';
 
 const tags = ['memory'];
 const security = cloneSecurity;
 const epoch = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+const factsQuery = s.factsQuery.extend(ownerQuery.shape);
+const episodesQuery = s.timeRangeQuery.extend(ownerQuery.shape);
+const rawQuery = s.eventsQuery.extend(ownerQuery.shape);
+const contextQuery = s.contextQuery.extend(ownerQuery.shape);
 
 export function registerMemoryRoutes(app: HttpServer, core: Core) {
   app.register(async (instance) => {
@@ -23,27 +28,27 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.get(
       '/api/memory/profile/',
-      { schema: { tags, security, summary: 'Your profile: derived from current facts, with your own fields on top', response: { 200: s.profileOut } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'Your profile: derived from current facts, with your own fields on top', response: { 200: s.profileOut } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'read');
         return core.profiles.get(tenantId, subject.id);
       },
     );
 
     face.patch(
       '/api/memory/profile/',
-      { schema: { tags, security, summary: 'Write your own profile fields (null removes one)', body: s.profilePatch, response: { 200: s.profileOut } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'Write your own profile fields (null removes one)', body: s.profilePatch, response: { 200: s.profileOut } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'write');
         return core.profiles.write(tenantId, subject.id, request.body.fields);
       },
     );
 
     face.get(
       '/api/memory/facts/',
-      { schema: { tags, security, summary: 'Your facts (default: current ones; status=all for history)', querystring: s.factsQuery, response: { 200: listPage(s.factOut) } } },
+      { schema: { tags, security, summary: 'Your facts (default: current ones; status=all for history)', querystring: factsQuery, response: { 200: listPage(s.factOut) } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'read');
         const q = request.query;
         const filter = {
           ...(q.status !== 'all' ? { status: q.status } : {}),
@@ -60,9 +65,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.post(
       '/api/memory/facts/',
-      { schema: { tags, security, summary: 'State a fact yourself (source user, confidence 1); a new value of a single-valued fact supersedes the old', body: s.newFactBody, response: { 201: s.factOut } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'State a fact yourself (source user, confidence 1); a new value of a single-valued fact supersedes the old', body: s.newFactBody, response: { 201: s.factOut } } },
       async (request, reply) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'write');
         const b = request.body;
         const fact = await core.beliefs.createUserFact(tenantId, subject.id, {
           about: b.about,
@@ -78,9 +83,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.get(
       '/api/memory/facts/:id/',
-      { schema: { tags, security, summary: 'One of your facts, with the earlier versions it replaced', params: s.idParams, response: { 200: s.factDetailOut } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'One of your facts, with the earlier versions it replaced', params: s.idParams, response: { 200: s.factDetailOut } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'read');
         const fact = await core.beliefs.get(tenantId, subject.id, request.params.id);
         const history = await core.beliefs.history(tenantId, subject.id, fact.id);
         return { ...s.factView(fact), history: history.map(s.factView) };
@@ -89,9 +94,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.patch(
       '/api/memory/facts/:id/',
-      { schema: { tags, security, summary: 'Change a current fact: the new value supersedes it (the old one stays as history)', params: s.idParams, body: s.factPatch, response: { 200: s.factDetailOut } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'Change a current fact: the new value supersedes it (the old one stays as history)', params: s.idParams, body: s.factPatch, response: { 200: s.factDetailOut } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'write');
         const b = request.body;
         const fact = await core.beliefs.updateFact(tenantId, subject.id, request.params.id, {
           ...(b.object !== undefined ? { object: b.object } : {}),
@@ -106,9 +111,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.delete(
       '/api/memory/facts/:id/',
-      { schema: { tags, security, summary: 'Retract a fact (kept as history with status retracted)', params: s.idParams, response: { 204: noContent } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'Retract a fact (kept as history with status retracted)', params: s.idParams, response: { 204: noContent } } },
       async (request, reply) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'write');
         await core.beliefs.retract(tenantId, subject.id, request.params.id);
         return reply.code(204).send(null);
       },
@@ -116,9 +121,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.get(
       '/api/memory/episodes/',
-      { schema: { tags, security, summary: 'Your episodes, newest first (since, until)', querystring: s.timeRangeQuery, response: { 200: listPage(s.episodeOut) } } },
+      { schema: { tags, security, summary: 'Your episodes, newest first (since, until)', querystring: episodesQuery, response: { 200: listPage(s.episodeOut) } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'read');
         const q = request.query;
         const range = { ...(q.since !== undefined ? { since: epoch(q.since)! } : {}), ...(q.until !== undefined ? { before: epoch(q.until)! } : {}) };
         const [count, episodes] = await Promise.all([
@@ -131,9 +136,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.get(
       '/api/memory/episodes/:id/',
-      { schema: { tags, security, summary: 'One of your episodes', params: s.idParams, response: { 200: s.episodeOut } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'One of your episodes', params: s.idParams, response: { 200: s.episodeOut } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'read');
         const episode = await findEpisode(db, tenantId, subject.id, request.params.id);
         if (!episode) throw new AppError('not_found', { resource: 'Episode', id: request.params.id });
         return s.episodeView(episode);
@@ -142,9 +147,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.get(
       '/api/memory/raw/',
-      { schema: { tags, security, summary: 'Your raw memory: every event from every face, newest first', querystring: s.eventsQuery, response: { 200: listPage(s.eventOut) } } },
+      { schema: { tags, security, summary: 'Your raw memory: every event from every face, newest first', querystring: rawQuery, response: { 200: listPage(s.eventOut) } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'read');
         const q = request.query;
         const { count, events } = await core.recording.listEvents(
           tenantId,
@@ -162,9 +167,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.post(
       '/api/memory/promote/',
-      { schema: { tags, security, summary: 'Process your waiting events now (raw → episodes → facts); asking again before anything new arrives returns the same job', response: { 201: s.jobOut, 200: s.jobOut } } },
+      { schema: { tags, security, querystring: ownerQuery, summary: 'Process your waiting events now (raw → episodes → facts); asking again before anything new arrives returns the same job', response: { 201: s.jobOut, 200: s.jobOut } } },
       async (request, reply) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'write');
         const { job, created, pending } = await core.promotion.request(tenantId, subject.id);
         return reply.code(created ? 201 : 200).send(s.jobView(job, pending));
       },
@@ -172,9 +177,9 @@ export function registerMemoryRoutes(app: HttpServer, core: Core) {
 
     face.get(
       '/api/memory/context/',
-      { schema: { tags, security, summary: 'Your context bundle: profile, relevant facts, recent episodes (query, max_tokens)', querystring: s.contextQuery, response: { 200: s.contextOut } } },
+      { schema: { tags, security, summary: 'Your context bundle: profile, relevant facts, recent episodes (query, max_tokens)', querystring: contextQuery, response: { 200: s.contextOut } } },
       async (request) => {
-        const { tenantId, subject } = await callerMemory(core, request);
+        const { tenantId, subject } = await sharedMemory(core, request, 'read');
         const q = request.query;
         const [profile, assembled] = await Promise.all([
           core.profiles.get(tenantId, subject.id),

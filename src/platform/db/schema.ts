@@ -333,6 +333,16 @@ export interface AccessGrantsTable {
   responded_at: number | null;
 }
 
+export interface AccessReadsTable {
+  tenant_id: string;
+  id: string;
+  grant_id: string;
+  owner_user_id: string;
+  member_user_id: string;
+  path: string;
+  read_at: number;
+}
+
 export type SourceType = 'feed' | 'upload';
 export type SourceStatus = 'idle' | 'syncing' | 'ok' | 'error';
 
@@ -394,6 +404,7 @@ export interface DB {
   profile_fields: ProfileFieldsTable;
   predictions: PredictionsTable;
   access_grants: AccessGrantsTable;
+  access_reads: AccessReadsTable;
   sources: SourcesTable;
   news: NewsTable;
   staff_users: StaffUsersTable;
