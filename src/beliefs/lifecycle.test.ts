@@ -63,7 +63,7 @@ test('a negation contradicts the positive belief and is linked to it', () => {
 test('a past fact ends the current belief, never before it was last confirmed', () => {
   const current = held('lives_in', 'Lisbon', { lastConfirmed: t0 + 3 * day });
   const d = decide(said('lives_in', 'Lisbon', { validTo: t0 + day }), 0, [current], t0 + 10 * day);
-  assert.deepEqual(d, { kind: 'end', belief: current, validTo: t0 + 3 * day });
+  assert.deepEqual(d, { kind: 'end', belief: current, validTo: t0 + 3 * day, supersededBy: null });
   const unknown = decide(said('lives_in', 'Faro', { validTo: t0 }), 0, [], t0);
   assert.ok(unknown.kind === 'insert' && unknown.status === 'superseded' && unknown.validTo === t0);
 });
@@ -78,4 +78,26 @@ test('a fuzzy change date cannot predate the last confirmation of the value it r
 test('confidence halves every half-life since the last confirmation', () => {
   assert.equal(decayed({ confidence: 0.8, lastConfirmed: t0 }, t0 + 100 * day, 100 * day), 0.4);
   assert.equal(decayed({ confidence: 0.8, lastConfirmed: t0 }, t0 - day, 100 * day), 0.8);
+});
+
+test('an ended value is linked to what replaced it, in whichever order the two are learned', () => {
+  const ended = held('lives_in', 'Lisbon', { status: 'superseded', validTo: t0 + 5 * day });
+  // "I live in Porto" learned after "I moved from Lisbon": Porto follows Lisbon.
+  const next = decide(said('lives_in', 'Porto'), t0 + 5 * day, [ended], t0 + 6 * day);
+  assert.ok(next.kind === 'insert' && next.status === 'active');
+  if (next.kind !== 'insert') return;
+  assert.deepEqual(next.follows.map((b) => b.object), ['Lisbon']);
+  // "I moved from Lisbon" learned after Porto is already current: Lisbon ends, linked to Porto.
+  const porto = held('lives_in', 'Porto', { validFrom: t0 + 5 * day });
+  const lisbon = held('lives_in', 'Lisbon', { validFrom: t0 - 100 * day });
+  const end = decide(said('lives_in', 'Lisbon', { validTo: t0 + 5 * day }), t0 - 100 * day, [lisbon, porto], t0 + 6 * day);
+  assert.ok(end.kind === 'end');
+  if (end.kind !== 'end') return;
+  assert.equal(end.supersededBy, 'lives_in:Porto');
+  // Only the last value that ended is linked, and never for values that accumulate.
+  const older = held('lives_in', 'Faro', { status: 'superseded', validTo: t0 - 200 * day });
+  const again = decide(said('lives_in', 'Porto'), t0 + 5 * day, [older, ended], t0 + 6 * day);
+  assert.ok(again.kind === 'insert' && again.follows.length === 1 && again.follows[0]!.object === 'Lisbon');
+  const likes = decide(said('likes', 'jazz'), t0 + day, [held('likes', 'rock', { status: 'superseded', validTo: t0 })], t0 + day);
+  assert.ok(likes.kind === 'insert' && likes.follows.length === 0);
 });

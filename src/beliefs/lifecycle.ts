@@ -29,7 +29,7 @@ export function decayed(belief: Pick<Belief, 'confidence' | 'lastConfirmed'>, no
 
 export type Decision =
   | { kind: 'reinforce'; belief: Belief }
-  | { kind: 'end'; belief: Belief; validTo: number }
+  | { kind: 'end'; belief: Belief; validTo: number; supersededBy: string | null }
   | {
       kind: 'insert';
       status: 'active' | 'superseded';
@@ -38,7 +38,25 @@ export type Decision =
       supersede: Belief[];
       contradicts: string | null;
       supersededBy: string | null;
+      /** Values that had already ended with no successor and that this one follows: they get linked to it. */
+      follows: Belief[];
     };
+
+/**
+ * The value that took over when a single-valued fact ended: the current value that began at or after its
+ * end. Whatever order the turns are processed in ("I moved from Lisbon", "I live in Porto"), the ended
+ * value ends up linked to what replaced it.
+ */
+function successorOf(validTo: number, key: string, existing: Belief[]): string | null {
+  const after = existing.filter((b) => b.status === 'active' && b.positive && b.objectKey !== key && b.validFrom >= validTo);
+  return after.length ? after.reduce((a, b) => (a.validFrom <= b.validFrom ? a : b)).id : null;
+}
+
+/** The value of the predicate that ended last, unlinked, by the time a new value began (when nothing else holds it now). */
+function predecessorOf(validFrom: number, key: string, existing: Belief[]): Belief[] {
+  const ended = existing.filter((b) => b.status === 'superseded' && b.supersededBy === null && b.positive && b.objectKey !== key && b.validTo !== null && b.validTo <= validFrom);
+  return ended.length ? [ended.reduce((a, b) => (a.validTo! >= b.validTo! ? a : b))] : [];
+}
 
 /**
  * A change reported after the old value was last confirmed cannot have happened before that
@@ -58,31 +76,38 @@ export function decide(incoming: ExtractedBelief, validFrom: number, existing: B
   const live = existing.filter((b) => b.status === 'active');
   const same = live.find((b) => b.objectKey === key && b.positive === incoming.positive);
 
+  const singleValued = incoming.singleValued ?? singleValuedPredicates.has(incoming.predicate);
+  const linked = singleValued && incoming.positive;
+
   // A fact that already ended ("I used to live in Lisbon", "I moved from Lisbon").
   if (incoming.validTo != null) {
     const current = live.find((b) => b.objectKey === key && b.positive === incoming.positive);
-    if (current) return { kind: 'end', belief: current, validTo: notBeforeConfirmation(incoming.validTo, current, saidAt) };
+    if (current) {
+      const validTo = notBeforeConfirmation(incoming.validTo, current, saidAt);
+      return { kind: 'end', belief: current, validTo, supersededBy: linked ? successorOf(validTo, key, existing) : null };
+    }
     const known = existing.find((b) => b.objectKey === key && b.positive === incoming.positive);
     if (known) return { kind: 'reinforce', belief: known };
-    return { kind: 'insert', status: 'superseded', validFrom, validTo: incoming.validTo, supersede: [], contradicts: null, supersededBy: null };
+    const supersededBy = linked ? successorOf(incoming.validTo, key, existing) : null;
+    return { kind: 'insert', status: 'superseded', validFrom, validTo: incoming.validTo, supersede: [], contradicts: null, supersededBy, follows: [] };
   }
 
   if (same) return { kind: 'reinforce', belief: same };
 
   const opposite = live.find((b) => b.objectKey === key && b.positive !== incoming.positive);
-  const singleValued = incoming.singleValued ?? singleValuedPredicates.has(incoming.predicate);
-  const competing = singleValued && incoming.positive
-    ? live.filter((b) => b.positive && b.objectKey !== key)
-    : [];
+  const competing = linked ? live.filter((b) => b.positive && b.objectKey !== key) : [];
   const rivals = [...(opposite ? [opposite] : []), ...competing];
-  if (!rivals.length) return { kind: 'insert', status: 'active', validFrom, validTo: null, supersede: [], contradicts: null, supersededBy: null };
+  if (!rivals.length) {
+    const follows = linked ? predecessorOf(validFrom, key, existing) : [];
+    return { kind: 'insert', status: 'active', validFrom, validTo: null, supersede: [], contradicts: null, supersededBy: null, follows };
+  }
 
   const from = Math.max(validFrom, ...rivals.map((b) => notBeforeConfirmation(validFrom, b, saidAt)));
   // Newer in valid time wins; older news arriving late becomes history under the current value.
   const newer = rivals.filter((b) => b.validFrom > from);
   if (newer.length) {
     const next = newer.reduce((a, b) => (a.validFrom <= b.validFrom ? a : b));
-    return { kind: 'insert', status: 'superseded', validFrom, validTo: next.validFrom, supersede: [], contradicts: opposite?.id ?? null, supersededBy: next.id };
+    return { kind: 'insert', status: 'superseded', validFrom, validTo: next.validFrom, supersede: [], contradicts: opposite?.id ?? null, supersededBy: next.id, follows: [] };
   }
-  return { kind: 'insert', status: 'active', validFrom: from, validTo: null, supersede: rivals, contradicts: opposite?.id ?? null, supersededBy: null };
+  return { kind: 'insert', status: 'active', validFrom: from, validTo: null, supersede: rivals, contradicts: opposite?.id ?? null, supersededBy: null, follows: [] };
 }

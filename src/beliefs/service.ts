@@ -73,7 +73,13 @@ export class BeliefService {
         );
       } else if (decision.kind === 'end') {
         beliefId = decision.belief.id;
-        await store.updateBelief(executor, tenantId, beliefId, { status: 'superseded', valid_to: decision.validTo, superseded_at: now }, now);
+        await store.updateBelief(
+          executor,
+          tenantId,
+          beliefId,
+          { status: 'superseded', valid_to: decision.validTo, superseded_at: now, ...(decision.supersededBy ? { superseded_by: decision.supersededBy } : {}) },
+          now,
+        );
       } else {
         beliefId = this.deps.ids.next();
         const belief: Omit<Belief, 'tenantId'> = {
@@ -103,6 +109,9 @@ export class BeliefService {
         };
         await store.insertBelief(executor, tenantId, belief);
         await this.deps.index.addBelief(executor, tenantId, belief);
+        for (const ended of decision.follows) {
+          await store.updateBelief(executor, tenantId, ended.id, { superseded_by: beliefId }, now);
+        }
         for (const old of decision.supersede) {
           await store.updateBelief(
             executor,
