@@ -7,10 +7,11 @@ import { httpSuite } from './http.js';
 import { pipelineSuite } from './pipeline.js';
 import { cleanupAll } from './processes.js';
 import { queueSuite } from './queue.js';
+import { retrievalSuite } from './retrieval.js';
 import { type Suite, type SuiteResult, createLog, environment, printSummary, writeResult } from './report.js';
 
 /** Every suite, in the order `npm run bench` runs them. A new suite is one more file and one more entry. */
-const suites: Suite[] = [queueSuite, httpSuite, pipelineSuite];
+const suites: Suite[] = [queueSuite, httpSuite, pipelineSuite, retrievalSuite];
 const engines: Engine[] = ['sqlite', 'postgres'];
 
 interface Args {

@@ -1,7 +1,7 @@
 // Reading questions: content words, names, and the time they point at, resolved from a reference moment.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchedTerms, parseQuery, wantedPredicates } from './query.js';
+import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates } from './query.js';
 
 const ref = Date.UTC(2026, 10, 25, 12, 0, 0); // Wednesday 25 November 2026
 
@@ -34,4 +34,10 @@ test('the kind of question points at the predicates that answer it', () => {
 
 test('matched terms compare by a crude stem', () => {
   assert.deepEqual(matchedTerms(['books', 'reading', 'porto'], 'She read a book in Lisbon.'), ['books', 'reading']);
+});
+
+test('feedback words are the ones at least two of the best texts share, most shared first, beyond the query and the names', () => {
+  const texts = ['We adopted a puppy from the shelter.', 'The shelter puppy chewed my shoes!', 'Caroline said the shelter needs volunteers.', 'Rain again.'];
+  assert.deepEqual(feedbackTerms(texts, ['adopted', 'caroline'], 5), ['shelter', 'puppy']);
+  assert.deepEqual(feedbackTerms(texts, ['puppy', 'shelter'], 5), []);
 });

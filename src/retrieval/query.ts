@@ -97,3 +97,18 @@ const questionKinds: [RegExp, string[]][] = [
 export function wantedPredicates(query: string): string[] {
   return [...new Set(questionKinds.filter(([ask]) => ask.test(query)).flatMap(([, predicates]) => predicates))];
 }
+
+/**
+ * Words that the best matches share beyond the query's own (pseudo-relevance feedback): a question's
+ * topic is usually said with more words than the question uses. Only words found in at least two of the
+ * texts, most frequent first.
+ */
+export function feedbackTerms(texts: string[], exclude: string[], limit: number): string[] {
+  const skip = new Set(exclude.map((w) => w.toLowerCase()));
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    const seen = new Set((text.toLowerCase().match(/[\p{L}]{3,}/gu) ?? []).filter((w) => !stopwords.has(w) && !skip.has(w)));
+    for (const w of seen) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  return [...counts.entries()].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([w]) => w);
+}

@@ -6,7 +6,7 @@ import { type Belief, beliefsByIds, evidenceOf } from '../beliefs/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import type { Logger } from '../platform/log.js';
-import { matchedTerms, parseQuery, wantedPredicates } from './query.js';
+import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates } from './query.js';
 import type { VectorSearch } from './vectors.js';
 import { type SearchDoc, currentBeliefDocs, docsByIds, eventsInWindow, lexicalSearch, neighbours, speakersNamed } from './store.js';
 
@@ -49,7 +49,9 @@ export interface SearchResult {
 
 /** Reciprocal rank fusion constant: the usual 60 keeps one list's top from drowning the others. */
 const RRF_K = 60;
-const weights = { lexicalEvent: 1, lexicalBelief: 0.8, vector: 1, predicate: 0.8, window: 0.5 };
+const weights = { lexicalEvent: 1, feedback: 0.6, lexicalBelief: 0.8, vector: 1, predicate: 0.8, window: 0.5 };
+/** Feedback reads the five best turns and adds at most five words they share. */
+const feedback = { docs: 5, terms: 5 };
 // A named speaker nudges rather than decides: questions sometimes name the wrong person, or ask about
 // what one person said to the other.
 const boosts = { speaker: 0.15, time: 0.6, superseded: -0.5, neighbour: 0.35 };
@@ -89,6 +91,12 @@ export class SearchService {
     };
     const lexEvents = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, ...(before ? { before } : {}) });
     lexEvents.forEach((h, i) => add(h.doc, i, weights.lexicalEvent, 'lexical'));
+    // Pseudo-relevance feedback: the words the best turns share widen the query once.
+    const extra = feedbackTerms(lexEvents.slice(0, feedback.docs).map((h) => h.doc.body), [...terms, ...speakerWords], feedback.terms);
+    if (extra.length) {
+      const expanded = await lexicalSearch(database, tenantId, subjectId, { terms: [...terms, ...extra], kind: 'event', limit: depth, ...(before ? { before } : {}) });
+      expanded.forEach((h, i) => add(h.doc, i, weights.feedback, 'lexical'));
+    }
     const lexBeliefs = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, ...(before ? { before } : {}) });
     lexBeliefs.forEach((h, i) => add(h.doc, i, weights.lexicalBelief, 'lexical'));
     // "Where does she live?" shares no word with "lives in Porto" but asks for exactly that kind of fact.
