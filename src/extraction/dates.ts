@@ -200,7 +200,8 @@ const matchers: Matcher[] = [
     },
   },
   {
-    re: new RegExp(`\\b(?:in|within) ${COUNT_RE} (?:more )?${UNIT_RE}\\b`, 'g'),
+    // Not "in a month ago", which is "a month ago" said clumsily.
+    re: new RegExp(`\\b(?:in|within) ${COUNT_RE} (?:more )?${UNIT_RE}\\b(?! ago\\b)`, 'g'),
     resolve: (m, today) => ({ at: shift(today, m[2]!, count(m[1]!)), unit: unitOf(m[2]!) }),
   },
   {

@@ -18,10 +18,12 @@ test('capitalised words are candidate names, possessives included; the first wor
 
 test('relative and absolute times become windows, and their words leave the terms', () => {
   const lastMay = parseQuery('Where did Mel travel last May?', ref);
-  assert.deepEqual([lastMay.window?.from, lastMay.window?.to], [Date.UTC(2026, 4, 1), Date.UTC(2026, 5, 1)]);
+  assert.deepEqual([lastMay.window?.from, lastMay.window?.to], [Date.UTC(2026, 3, 24), Date.UTC(2026, 5, 8)], 'a month, a week either side');
   assert.deepEqual(lastMay.terms, ['mel', 'travel']);
   const yesterday = parseQuery('what did I eat yesterday', ref);
-  assert.deepEqual([yesterday.window?.from, yesterday.window?.to], [Date.UTC(2026, 10, 24), Date.UTC(2026, 10, 25)]);
+  assert.deepEqual([yesterday.window?.from, yesterday.window?.to], [Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 27)], 'a day, two days either side');
+  const clumsy = parseQuery('What charity event did I join in a month ago?', ref);
+  assert.equal(clumsy.window?.text, 'a month ago');
   const year = parseQuery('books read in 2022', ref);
   assert.deepEqual([year.window?.from, year.window?.to], [Date.UTC(2022, 0, 1), Date.UTC(2023, 0, 1)]);
 });

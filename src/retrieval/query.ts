@@ -48,12 +48,17 @@ function windowEnd(at: number, unit: DateUnit): number {
   }
 }
 
+const windowMargin: Record<DateUnit, number> = { day: 2 * DAY, week: 3 * DAY, month: 7 * DAY, season: 0, year: 0 };
+
 const words = (text: string) => text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
 
 /** Splits a question into what to look for; `reference` is the moment relative dates ("last May") count from. */
 export function parseQuery(query: string, reference: number): ParsedQuery {
   const date = findDate(query, reference, 'past');
-  const window = date ? { from: date.at, to: windowEnd(date.at, date.unit), text: query.slice(date.start, date.end) } : null;
+  // People place recent things loosely ("a week ago" may be eight days) and mention them a day or two
+  // after they happen, so short windows get a margin on each side.
+  const margin = date ? windowMargin[date.unit] : 0;
+  const window = date ? { from: date.at - margin, to: windowEnd(date.at, date.unit) + margin, text: query.slice(date.start, date.end) } : null;
   const rest = date ? `${query.slice(0, date.start)} ${query.slice(date.end)}` : query;
   const terms: string[] = [];
   const names: string[] = [];

@@ -125,11 +125,20 @@ for (const { engine, skip } of await testEngines()) {
 
     test('a time in the question prefers what was said then', async () => {
       const { items, interpreted } = await search('What did Maya make in May 2026?');
-      assert.equal(interpreted.time_window?.from, '2026-05-01T00:00:00.000Z');
-      assert.equal(interpreted.time_window?.to, '2026-06-01T00:00:00.000Z');
+      assert.equal(interpreted.time_window?.from, '2026-04-24T00:00:00.000Z');
+      assert.equal(interpreted.time_window?.to, '2026-06-08T00:00:00.000Z');
       const hit = items.find((i) => i.evidence.includes('m1'));
       assert.ok(hit?.signals.includes('time'));
-      assert.ok(items.filter((i) => i.signals.includes('time')).every((i) => i.time < '2026-06-01'));
+      assert.ok(items.filter((i) => i.signals.includes('time')).every((i) => i.time < '2026-06-08'));
+      assert.ok(!items.find((i) => i.evidence.includes('j3'))?.signals.includes('time'), 'June the 10th is outside');
+    });
+
+    test('asked_at is when relative dates count from, without hiding anything said later', async () => {
+      const { items, interpreted } = await search('What did Maya make last month?', { asked_at: '2026-06-15T12:00:00.000Z' });
+      assert.equal(interpreted.time_window?.from, '2026-04-24T00:00:00.000Z');
+      assert.ok(items.find((i) => i.evidence.includes('m1'))?.signals.includes('time'));
+      const later = await search('flat balcony river', { asked_at: '2026-05-04T00:00:00.000Z' });
+      assert.ok(later.items.some((i) => i.evidence.includes('j3')));
     });
 
     test('as_of searches only what had been said by then', async () => {

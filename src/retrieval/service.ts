@@ -15,6 +15,8 @@ export interface SearchRequest {
   topK: number;
   /** Only what was known and said by then; beliefs as they stood then. */
   asOf?: number;
+  /** When the question is asked: relative dates in it ("last May") count from here (default as_of, else now). */
+  askedAt?: number;
 }
 
 export type Signal = 'lexical' | 'vector' | 'predicate' | 'speaker' | 'time' | 'neighbour' | 'belief' | 'current' | 'superseded';
@@ -72,7 +74,7 @@ export class SearchService {
   async search(tenantId: string, subjectId: string, req: SearchRequest): Promise<SearchResult> {
     const { database, clock } = this.deps;
     const db = database.db;
-    const reference = req.asOf ?? clock.now();
+    const reference = req.askedAt ?? req.asOf ?? clock.now();
     const parsed = parseQuery(req.query, reference);
     const speakers = await speakersNamed(db, tenantId, subjectId, parsed.names);
     const speakerWords = new Set(speakers.map((s) => s.toLowerCase()));
@@ -103,10 +105,13 @@ export class SearchService {
     const fitting = await currentBeliefDocs(db, tenantId, subjectId, wantedPredicates(req.query), 10);
     fitting.filter((d) => before === undefined || d.occurredAt <= before).forEach((d, i) => add(d, i, weights.predicate, 'predicate'));
 
-    // "What did she do last May?" names a time more than a topic: what was said then is a candidate.
+    // "What did I plant two weeks ago?": the question's words within its time window; when none match
+    // there ("What did she do last May?"), what was said then by whoever the question names.
     if (parsed.window) {
       const window = { from: parsed.window.from, to: Math.min(parsed.window.to, before ?? Number.MAX_SAFE_INTEGER) };
-      (await eventsInWindow(db, tenantId, subjectId, window, speakers, depth)).forEach((d, i) => add(d, i, weights.window, 'time'));
+      const inWindow = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, before: window.to - 1, after: window.from });
+      const then = inWindow.length ? inWindow.map((h) => h.doc) : await eventsInWindow(db, tenantId, subjectId, window, speakers, depth);
+      then.forEach((d, i) => add(d, i, weights.window, 'time'));
     }
 
     let mode: SearchResult['mode'] = 'lexical';
@@ -129,7 +134,7 @@ export class SearchService {
     // The turns after a question are often its answer, and the turns before an answer its question.
     const top = [...candidates.values()].filter((c) => c.doc.kind === 'event').sort((a, b) => b.rrf - a.rrf).slice(0, neighbourParents);
     for (const parent of top) {
-      for (const doc of await neighbours(db, tenantId, subjectId, [parent.doc], neighbourSpan)) {
+      for (const doc of await neighbours(db, tenantId, subjectId, parent.doc, neighbourSpan)) {
         if (before !== undefined && doc.occurredAt > before) continue;
         const known = candidates.get(doc.id);
         const inherited = parent.rrf * boosts.neighbour;

@@ -85,6 +85,8 @@ export interface LexicalQuery {
   limit: number;
   /** Only documents from before this instant (valid-time travel). */
   before?: number;
+  /** Only documents from this instant on (a time window). */
+  after?: number;
 }
 
 const safeTerm = (t: string) => t.replace(/[^\p{L}\p{N}]+/gu, '');
@@ -99,12 +101,13 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
   if (!terms.length) return [];
   const scope = scopeToken(tenantId, subjectId);
   const before = q.before ?? Number.MAX_SAFE_INTEGER;
+  const after = q.after ?? Number.MIN_SAFE_INTEGER;
   if (database.engine === 'sqlite') {
     const match = `scope : "${scope}" AND body : (${terms.map((t) => `"${t}"`).join(' OR ')})`;
     const { rows } = await sql<DocRow & { rank: number }>`
       select d.id, d.kind, d.ref_id, d.envelope_id, d.session_id, d.speaker, d.occurred_at, d.body, bm25(search_fts, 0.0, 1.0) as rank
       from search_fts join search_docs d on d.id = search_fts.rowid
-      where search_fts match ${match} and d.kind = ${q.kind} and d.occurred_at <= ${before}
+      where search_fts match ${match} and d.kind = ${q.kind} and d.occurred_at <= ${before} and d.occurred_at >= ${after}
       order by rank limit ${q.limit}`.execute(database.db);
     return rows.map((r) => ({ doc: toDoc(r), score: -r.rank }));
   }
@@ -124,38 +127,33 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
   const { rows } = await sql<DocRow & { rank: number }>`
     select id, kind, ref_id, envelope_id, session_id, speaker, occurred_at, body, ${sql.join(weighted, sql` + `)} as rank
     from search_docs
-    where tsv @@ (to_tsquery('simple', ${scope}) && to_tsquery('english', ${anyTerm})) and kind = ${q.kind} and occurred_at <= ${before}
+    where tsv @@ (to_tsquery('simple', ${scope}) && to_tsquery('english', ${anyTerm})) and kind = ${q.kind} and occurred_at <= ${before} and occurred_at >= ${after}
     order by rank desc limit ${q.limit}`.execute(database.db);
   return rows.map((r) => ({ doc: toDoc(r), score: Number(r.rank) }));
 }
 
-/** The turns just before and after each given one in its session (or in time, without a session). */
-export async function neighbours(db: Kysely<DB>, tenantId: string, subjectId: string, docs: SearchDoc[], span: number): Promise<SearchDoc[]> {
-  const out: SearchDoc[] = [];
-  for (const d of docs) {
-    const base = () =>
-      db
-        .selectFrom('search_docs')
-        .select(columns)
-        .where('tenant_id', '=', tenantId)
-        .where('subject_id', '=', subjectId)
-        .where('kind', '=', 'event')
-        .where('id', '!=', d.id)
-        .$if(d.sessionId !== null, (w) => w.where('session_id', '=', d.sessionId))
-        .limit(span);
-    const after = await base()
-      .where((w) => w.or([w('occurred_at', '>', d.occurredAt), w.and([w('occurred_at', '=', d.occurredAt), w('id', '>', d.id)])]))
-      .orderBy('occurred_at')
-      .orderBy('id')
-      .execute();
-    const prior = await base()
-      .where((w) => w.or([w('occurred_at', '<', d.occurredAt), w.and([w('occurred_at', '=', d.occurredAt), w('id', '<', d.id)])]))
-      .orderBy('occurred_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
-    out.push(...[...prior, ...after].map((r) => toDoc(r as DocRow)));
-  }
-  return out;
+/** The turns just before and after a given one in its session (or in the subject's time line, without a session). */
+export async function neighbours(db: Kysely<DB>, tenantId: string, subjectId: string, doc: SearchDoc, span: number): Promise<SearchDoc[]> {
+  const base = () => {
+    const q = db.selectFrom('search_docs').select(columns).where('tenant_id', '=', tenantId);
+    return doc.sessionId !== null
+      ? q.where('session_id', '=', doc.sessionId).where('subject_id', '=', subjectId)
+      : q.where('subject_id', '=', subjectId).where('kind', '=', 'event').where('session_id', 'is', null);
+  };
+  // Row-value comparisons keep each side one short range of the (…, occurred_at, id) index.
+  const after = await base()
+    .where(sql<boolean>`(occurred_at, id) > (${doc.occurredAt}, ${doc.id})`)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .limit(span)
+    .execute();
+  const prior = await base()
+    .where(sql<boolean>`(occurred_at, id) < (${doc.occurredAt}, ${doc.id})`)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(span)
+    .execute();
+  return [...prior, ...after].map((r) => toDoc(r as DocRow));
 }
 
 /** Which of these names are speakers in the subject's conversations, as they are spelled there. */

@@ -276,7 +276,7 @@ export function registerSelfModelRoutes(app: HttpServer, core: Core) {
         const tenantId = tenantOf(request);
         const b = request.body;
         const subject = await core.subjects.get(tenantId, b.user_id);
-        const result = await core.search.search(tenantId, subject.id, { query: b.query, topK: b.top_k, ...(b.as_of !== undefined ? { asOf: b.as_of } : {}) });
+        const result = await core.search.search(tenantId, subject.id, { query: b.query, topK: b.top_k, ...(b.as_of !== undefined ? { asOf: b.as_of } : {}), ...(b.asked_at !== undefined ? { askedAt: b.asked_at } : {}) });
         return {
           user_id: subject.id,
           query: b.query,

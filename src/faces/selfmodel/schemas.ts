@@ -192,6 +192,7 @@ export const searchBody = z.object({
   query: z.string().trim().min(1).max(2000).describe('What to look for, as the user or an LLM would ask it'),
   top_k: z.number().int().min(1).max(200).default(10),
   as_of: isoInstant.optional().describe('Only what had been said by then, and beliefs as they stood then'),
+  asked_at: isoInstant.optional().describe('When the question is asked: relative dates in it ("last May") count from here; default as_of, else now'),
 });
 
 const signal = z.enum(['lexical', 'vector', 'predicate', 'speaker', 'time', 'neighbour', 'belief', 'current', 'superseded']);

@@ -23,8 +23,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('body', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('search_docs_ref').on('search_docs').columns(['tenant_id', 'kind', 'ref_id']).unique().execute();
-  // Neighbouring turns, speaker lookups and erasure all read one subject's documents in time order.
+  // Turns without a session, time windows and erasure read one subject's documents in time order.
   await db.schema.createIndex('search_docs_subject').on('search_docs').columns(['tenant_id', 'subject_id', 'kind', 'occurred_at']).execute();
+  // The turns around a hit, in its session: (session, time, id) ranges read a few rows each.
+  await db.schema.createIndex('search_docs_session').on('search_docs').columns(['tenant_id', 'session_id', 'occurred_at', 'id']).execute();
   await db.schema.createIndex('search_docs_speaker').on('search_docs').columns(['tenant_id', 'subject_id', 'speaker']).execute();
 
   if (postgres) {
