@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
+import { monthName } from '../src/extraction/dates.js';
 import { countTokens } from '../src/platform/tokens.js';
 import type { Database } from '../src/platform/db/index.js';
 import { createTestDatabase } from '../src/testing/db.js';
@@ -123,12 +124,8 @@ function coverage(answer: string, text: string): number | null {
   return wanted.filter((w) => present.has(w)).length / wanted.length;
 }
 
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** The day as the context writes it ("8 May 2023"), so that both sides are packed alike. */
-const spokenDay = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getUTCDate()} ${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-};
+const spokenDay = (ms: number) => `${new Date(ms).getUTCDate()} ${monthName(ms)} ${new Date(ms).getUTCFullYear()}`;
 
 /** The baseline's context: its top turns, dated, packed while they fit the budget. */
 function packTurns(lines: string[], budget: number): string {

@@ -4,6 +4,7 @@
 import type { BeliefService, BeliefWithEvidence } from '../beliefs/service.js';
 import type { Episode } from '../episodes/store.js';
 import { runsOf, summarizeRun } from '../episodes/summary.js';
+import { monthName } from '../extraction/dates.js';
 import type { Clock } from '../platform/clock.js';
 import { toIso } from '../platform/clock.js';
 import { countTokens, fitLines, tokenizerName } from '../platform/tokens.js';
@@ -53,12 +54,8 @@ const identityPredicates = [
 
 const day = (ms: number) => toIso(ms).slice(0, 10);
 
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** A day as people write it ("8 May 2023"): what a reader, or an LLM asked "when", can quote. */
-const spokenDay = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getUTCDate()} ${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-};
+const spokenDay = (ms: number) => `${new Date(ms).getUTCDate()} ${monthName(ms)} ${new Date(ms).getUTCFullYear()}`;
 
 const render = (sections: ContextSection[]) => sections.map((s) => `## ${s.title}\n${s.lines.join('\n')}`).join('\n\n');
 
