@@ -157,7 +157,7 @@ export function createCore(deps: CoreDeps): Core {
   const vectors =
     embedder && createVectorSearch(deps.database, embedder, { query: { maxRetries: 0, timeoutMs: embeddings!.queryTimeoutMs }, cacheBytes: embeddings!.cacheBytes });
   const scheduler = embedder && new EmbeddingScheduler({ database: deps.database, queue, clock, model: embedder.model, logger: deps.logger.child({ component: 'embeddings' }) });
-  const searchIndex = new SearchIndex(scheduler ? { onIndexed: async (_trx, tenantId) => scheduler.noteIndexed(tenantId) } : {});
+  const searchIndex = new SearchIndex(scheduler ? { onIndexed: (tenantId) => scheduler.noteIndexed(tenantId) } : {});
   const search = new SearchService({ database: deps.database, clock, log: deps.logger.child({ component: 'search' }), vectors });
   const events = new EventService({ db, clock, ids, queue, subjects, sessions: memorySessions, index: searchIndex });
   const beliefs = new BeliefService({ db, clock, ids, halfLifeMs: deps.config.memory.beliefHalfLifeMs, index: searchIndex });

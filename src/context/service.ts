@@ -59,10 +59,15 @@ const spokenDay = (ms: number) => `${new Date(ms).getUTCDate()} ${monthName(ms)}
 
 const render = (sections: ContextSection[]) => sections.map((s) => `## ${s.title}\n${s.lines.join('\n')}`).join('\n\n');
 
-function beliefLine(b: BeliefWithEvidence): string {
+/** "(Leo's sister) works at a bakery [on 2026-05-03]": whom it is about, unless the subject, and its date. */
+function statementOf(b: Pick<BeliefWithEvidence, 'about' | 'statement' | 'whenAt'>): string {
   const who = b.about === 'self' ? '' : `(${b.about}) `;
   const when = b.whenAt ? ` [on ${day(b.whenAt)}]` : '';
-  return `- ${who}${b.statement}${when} (confidence ${b.effectiveConfidence.toFixed(2)})`;
+  return `${who}${b.statement}${when}`;
+}
+
+function beliefLine(b: BeliefWithEvidence): string {
+  return `- ${statementOf(b)} (confidence ${b.effectiveConfidence.toFixed(2)})`;
 }
 
 /** Without a question: the surest and most recently confirmed first. */
@@ -85,13 +90,7 @@ function excerpt(item: SearchItem): string {
 
 /** A search hit as a context line: a belief as a statement, a turn with its day and speaker. */
 function hitLine(item: SearchItem): string {
-  if (item.kind === 'belief' && item.belief) {
-    const who = item.belief.about === 'self' ? '' : `(${item.belief.about}) `;
-    const when = item.belief.whenAt ? ` [on ${day(item.belief.whenAt)}]` : '';
-    const status = item.belief.status === 'superseded' ? ' (no longer true)' : '';
-    const text = item.belief.about === 'self' ? item.text : item.text.slice(item.belief.about.length + 2);
-    return `- ${who}${text}${when}${status}`;
-  }
+  if (item.belief) return `- ${statementOf(item.belief)}${item.belief.status === 'superseded' ? ' (no longer true)' : ''}`;
   return `- [${spokenDay(item.time)}] ${item.speaker ? `${item.speaker}: ` : ''}${excerpt(item)}`;
 }
 

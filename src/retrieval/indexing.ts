@@ -22,7 +22,8 @@ export function attachmentText(data: Record<string, unknown>): string[] {
 export const beliefText = (b: Pick<Belief, 'about' | 'statement'>) => (b.about === 'self' ? b.statement : `${b.about}: ${b.statement}`);
 
 export class SearchIndex {
-  constructor(private readonly deps: { onIndexed?: (executor: Kysely<DB>, tenantId: string) => Promise<void> } = {}) {}
+  /** `onIndexed` hears of each tenant with new documents (the embedding scheduler); it must not write. */
+  constructor(private readonly deps: { onIndexed?: (tenantId: string) => void } = {}) {}
 
   async addEvent(executor: Kysely<DB>, tenantId: string, e: MemoryEvent): Promise<void> {
     const body = [e.text, ...attachmentText(e.data).map((t) => `[shared: ${t}]`)].filter(Boolean).join('\n');
@@ -30,13 +31,13 @@ export class SearchIndex {
     await indexDocs(executor, tenantId, [
       { kind: 'event', refId: e.id, subjectId: e.subjectId, envelopeId: e.envelopeId, sessionId: e.sessionId, speaker: e.speaker, occurredAt: e.occurredAt, body },
     ]);
-    await this.deps.onIndexed?.(executor, tenantId);
+    this.deps.onIndexed?.(tenantId);
   }
 
   async addBelief(executor: Kysely<DB>, tenantId: string, b: Omit<Belief, 'tenantId'>): Promise<void> {
     await indexDocs(executor, tenantId, [
       { kind: 'belief', refId: b.id, subjectId: b.subjectId, envelopeId: null, sessionId: null, speaker: null, occurredAt: b.firstSeen, body: beliefText(b) },
     ]);
-    await this.deps.onIndexed?.(executor, tenantId);
+    this.deps.onIndexed?.(tenantId);
   }
 }

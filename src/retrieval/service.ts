@@ -36,7 +36,7 @@ export interface SearchItem {
   matched: string[];
   speaker: string | null;
   sessionId: string | null;
-  belief?: Pick<Belief, 'about' | 'predicate' | 'object' | 'status' | 'validFrom' | 'validTo' | 'whenAt' | 'confidence'>;
+  belief?: Pick<Belief, 'about' | 'predicate' | 'object' | 'statement' | 'status' | 'validFrom' | 'validTo' | 'whenAt' | 'confidence'>;
 }
 
 export interface SearchResult {
@@ -83,6 +83,7 @@ export class SearchService {
     const terms = contentTerms.length ? contentTerms : parsed.terms;
     const depth = Math.max(50, req.topK * 4);
     const before = req.asOf;
+    const until = before === undefined ? {} : { before };
 
     const candidates = new Map<number, Candidate>();
     const add = (doc: SearchDoc, rank: number, weight: number, signal: Signal) => {
@@ -91,15 +92,15 @@ export class SearchService {
       c.signals.add(signal);
       candidates.set(doc.id, c);
     };
-    const lexEvents = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, ...(before ? { before } : {}) });
+    const lexEvents = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, ...until });
     lexEvents.forEach((h, i) => add(h.doc, i, weights.lexicalEvent, 'lexical'));
     // Pseudo-relevance feedback: the words the best turns share widen the query once.
     const extra = feedbackTerms(lexEvents.slice(0, feedback.docs).map((h) => h.doc.body), [...terms, ...speakerWords], feedback.terms);
     if (extra.length) {
-      const expanded = await lexicalSearch(database, tenantId, subjectId, { terms: [...terms, ...extra], kind: 'event', limit: depth, ...(before ? { before } : {}) });
+      const expanded = await lexicalSearch(database, tenantId, subjectId, { terms: [...terms, ...extra], kind: 'event', limit: depth, ...until });
       expanded.forEach((h, i) => add(h.doc, i, weights.feedback, 'lexical'));
     }
-    const lexBeliefs = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, ...(before ? { before } : {}) });
+    const lexBeliefs = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, ...until });
     lexBeliefs.forEach((h, i) => add(h.doc, i, weights.lexicalBelief, 'lexical'));
     // "Where does she live?" shares no word with "lives in Porto" but asks for exactly that kind of fact.
     const fitting = await currentBeliefDocs(db, tenantId, subjectId, wantedPredicates(req.query), 10);
@@ -150,7 +151,7 @@ export class SearchService {
     const beliefs = new Map((await beliefsByIds(db, tenantId, subjectId, beliefIds)).map((b) => [b.id, b]));
     const evidence = await evidenceOf(db, tenantId, beliefIds);
 
-    const items: SearchItem[] = [];
+    const scored: { c: Candidate; belief: Belief | undefined; score: number }[] = [];
     for (const c of candidates.values()) {
       let factor = 1;
       const belief = c.doc.kind === 'belief' ? beliefs.get(c.doc.refId) : undefined;
@@ -173,36 +174,39 @@ export class SearchService {
         factor += boosts.time;
         c.signals.add('time');
       }
-      items.push({
-        kind: c.doc.kind,
-        id: c.doc.refId,
-        text: c.doc.body,
-        time: c.doc.occurredAt,
-        score: c.rrf * factor,
-        evidence: belief ? (evidence.get(belief.id) ?? []) : c.doc.envelopeId ? [c.doc.envelopeId] : [],
-        signals: [...c.signals],
-        matched: matchedTerms(terms, c.doc.body),
-        speaker: c.doc.speaker,
-        sessionId: c.doc.sessionId,
-        ...(belief
-          ? {
-              belief: {
-                about: belief.about,
-                predicate: belief.predicate,
-                object: belief.object,
-                status: belief.status,
-                validFrom: belief.validFrom,
-                validTo: belief.validTo,
-                whenAt: belief.whenAt,
-                confidence: belief.confidence,
-              },
-            }
-          : {}),
-      });
+      scored.push({ c, belief, score: c.rrf * factor });
     }
-    items.sort((a, b) => b.score - a.score || b.time - a.time);
+    scored.sort((a, b) => b.score - a.score || b.c.doc.occurredAt - a.c.doc.occurredAt);
+    // Only the hits returned are described.
+    const items = scored.slice(0, req.topK).map(({ c, belief, score }): SearchItem => ({
+      kind: c.doc.kind,
+      id: c.doc.refId,
+      text: c.doc.body,
+      time: c.doc.occurredAt,
+      score,
+      evidence: belief ? (evidence.get(belief.id) ?? []) : c.doc.envelopeId ? [c.doc.envelopeId] : [],
+      signals: [...c.signals],
+      matched: matchedTerms(terms, c.doc.body),
+      speaker: c.doc.speaker,
+      sessionId: c.doc.sessionId,
+      ...(belief
+        ? {
+            belief: {
+              about: belief.about,
+              predicate: belief.predicate,
+              object: belief.object,
+              statement: belief.statement,
+              status: belief.status,
+              validFrom: belief.validFrom,
+              validTo: belief.validTo,
+              whenAt: belief.whenAt,
+              confidence: belief.confidence,
+            },
+          }
+        : {}),
+    }));
     return {
-      items: items.slice(0, req.topK),
+      items,
       mode,
       ...(degraded ? { degraded } : {}),
       interpreted: { terms, speakers, window: parsed.window },

@@ -114,11 +114,10 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
   const anyTerm = terms.join(' | ');
   const perTerm = terms.map((t, i) => sql`count(*) filter (where tsv @@ to_tsquery('english', ${t})) as ${sql.ref(`df${i}`)}`);
   const { rows: stats } = await sql<Record<string, number | string>>`
-    select count(*) as n, ${sql.join(perTerm)} from search_docs
+    select (select count(*) from search_docs where tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${q.kind}) as total,
+      ${sql.join(perTerm)} from search_docs
     where tsv @@ (to_tsquery('simple', ${scope}) && to_tsquery('english', ${anyTerm})) and kind = ${q.kind}`.execute(database.db);
-  const { rows: sizes } = await sql<{ n: number | string }>`
-    select count(*) as n from search_docs where tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${q.kind}`.execute(database.db);
-  const total = Number(sizes[0]?.n ?? 0);
+  const total = Number(stats[0]?.total ?? 0);
   const weighted = terms.map((t, i) => {
     const df = Number(stats[0]?.[`df${i}`] ?? 0);
     const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
