@@ -222,6 +222,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(log.results.every((r: { read_at: string }) => !Number.isNaN(Date.parse(r.read_at))));
       assert.equal((await call('GET', `/api/access/reads/?member_id=${member.user.id}&limit=1`, owner.key)).json().count, expected);
       assert.equal((await call('GET', '/api/access/reads/', member.jwt)).json().count, 0, "the member's own memory was not read");
+      const outsider = await person('reads-outsider');
+      assert.equal((await call('GET', '/api/access/reads/', outsider.jwt)).json().count, 0, "another tenant's user sees none of this log");
+      assert.equal((await call('GET', `/api/access/reads/?member_id=${member.user.id}`, outsider.key)).json().count, 0);
 
       assert.equal((await call('GET', `/api/memory/facts/?owner_id=${ownerId}`, owner.jwt)).statusCode, 200);
       assert.equal((await call('GET', '/api/access/reads/', owner.jwt)).json().count, expected, "the owner's own reads are not logged");

@@ -33,6 +33,7 @@ const byId: Record<string, Attempt> = {
   'POST session fail': { method: 'POST', url: (a) => `/external/sessions/${a.sessionId}/fail`, body: () => ({ error_message: 'x' }) },
   'POST context by user_id': { method: 'POST', url: () => '/external/context', body: (a) => ({ user_id: a.userId }) },
   'POST context by self_model_id': { method: 'POST', url: () => '/external/context', body: (a) => ({ self_model_id: a.selfModelId }) },
+  'POST search': { method: 'POST', url: () => '/external/search', body: (a) => ({ user_id: a.userId, query: 'Lisbon' }) },
   'GET beliefs': { method: 'GET', url: (a) => `/external/users/${a.userId}/beliefs` },
   'GET export': { method: 'GET', url: (a) => `/external/users/${a.userId}/export` },
   'DELETE user': { method: 'DELETE', url: (a) => `/external/users/${a.userId}` },
