@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { passageOf } from '../src/retrieval/indexing.js';
 import { type NewDoc, indexDocs } from '../src/retrieval/store.js';
 import { createTestApp } from '../src/testing/app.js';
 import { createTestDatabase } from '../src/testing/db.js';
@@ -49,6 +50,9 @@ export async function runScale(ctx: SuiteContext, p: ScaleParams): Promise<Bench
     const tenantId = 'scale-tenant';
     const start = Date.UTC(2024, 0, 1);
     const loadStarted = performance.now();
+    // Sessions of 20 turns; a batch of 1,000 holds whole sessions, so each turn's passage is computed
+    // from its own session as the live path would.
+    const sessionLength = 20;
     const load = async (subjectId: string, count: number) => {
       for (let offset = 0; offset < count; offset += 1000) {
         const docs: NewDoc[] = [];
@@ -58,11 +62,16 @@ export async function runScale(ctx: SuiteContext, p: ScaleParams): Promise<Bench
             refId: `${subjectId}-${i}`,
             subjectId,
             envelopeId: `${subjectId}-${i}`,
-            sessionId: `${subjectId}-s${Math.floor(i / 20)}`,
+            sessionId: `${subjectId}-s${Math.floor(i / sessionLength)}`,
             speaker: random.pick(speakers),
             occurredAt: start + i * 3_600_000,
             body: random.pick(turns),
           });
+        }
+        for (let first = 0; first < docs.length; first += sessionLength) {
+          const session = docs.slice(first, first + sessionLength);
+          const bodies = session.map((d) => d.body);
+          session.forEach((d, i) => (d.passage = passageOf(bodies, i)));
         }
         await db.database.db.transaction().execute((trx) => indexDocs(trx, tenantId, docs));
       }
@@ -112,7 +121,7 @@ export async function runScale(ctx: SuiteContext, p: ScaleParams): Promise<Bench
           rss_mb: rssMb,
         },
         notes: [
-          'Memories are LoCoMo turns drawn at random (real sentence lengths and vocabulary), each an event document of the search index, inserted with indexDocs in 1,000-row transactions.',
+          'Memories are LoCoMo turns drawn at random (real sentence lengths and vocabulary), each an event document of the search index with its passage (itself and two turns each side in its session of 20), inserted with indexDocs in 1,000-row transactions.',
           'Queries are LoCoMo questions drawn at random; search top_k 10; context ai_ready with the question as query and max_tokens 2000. In-process calls to the services behind /external/search and /external/context (no HTTP), after 20 warm-up calls.',
           'RSS is the bench process, which holds the whole core (as `engram serve` would) after the runs.',
         ],

@@ -1,10 +1,12 @@
 // What of each memory is searchable, written into the search index in the same transaction as the
 // memory itself: an event when it is accepted (so it can be found at once), a belief when it is learned.
+// A turn is indexed twice over: its own words, and its passage — itself with the turns around it — since
+// in a conversation an answer rarely repeats the question it answers.
 import type { Kysely } from 'kysely';
 import type { Belief } from '../beliefs/store.js';
 import type { MemoryEvent } from '../events/store.js';
 import type { DB } from '../platform/db/schema.js';
-import { indexDocs } from './store.js';
+import { docByRef, indexDocs, lockPassages, neighbours, setPassages } from './store.js';
 
 /** Descriptions of what was shared with a message (an image's caption, a file's alt text) are part of what was said. */
 export function attachmentText(data: Record<string, unknown>): string[] {
@@ -18,6 +20,14 @@ export function attachmentText(data: Record<string, unknown>): string[] {
   return out;
 }
 
+/** Turns on each side of a turn in its passage (migration 0012 fills existing passages with the same span). */
+export const PASSAGE_SPAN = 2;
+
+/** The passage of the turn at `i` of a run of turns in order: its body with up to `span` bodies each side. */
+export function passageOf(bodies: string[], i: number, span = PASSAGE_SPAN): string {
+  return bodies.slice(Math.max(0, i - span), i + span + 1).join(' ');
+}
+
 /** How a belief reads in the index: its statement, and whom it is about when that is not the subject. */
 export const beliefText = (b: Pick<Belief, 'about' | 'statement'>) => (b.about === 'self' ? b.statement : `${b.about}: ${b.statement}`);
 
@@ -28,10 +38,31 @@ export class SearchIndex {
   async addEvent(executor: Kysely<DB>, tenantId: string, e: MemoryEvent): Promise<void> {
     const body = [e.text, ...attachmentText(e.data).map((t) => `[shared: ${t}]`)].filter(Boolean).join('\n');
     if (!body.trim()) return;
+    await lockPassages(executor, tenantId, e.subjectId, e.sessionId);
     await indexDocs(executor, tenantId, [
-      { kind: 'event', refId: e.id, subjectId: e.subjectId, envelopeId: e.envelopeId, sessionId: e.sessionId, speaker: e.speaker, occurredAt: e.occurredAt, body },
+      { kind: 'event', refId: e.id, subjectId: e.subjectId, envelopeId: e.envelopeId, sessionId: e.sessionId, speaker: e.speaker, occurredAt: e.occurredAt, body, passage: body },
     ]);
+    await this.rewritePassagesAround(executor, tenantId, e.subjectId, e.id);
     this.deps.onIndexed?.(tenantId);
+  }
+
+  /**
+   * A new turn changes the passages of the turns within PASSAGE_SPAN of it, and turns may arrive out of
+   * order: read twice the span each side, and rewrite the passages of the turns within the span.
+   */
+  private async rewritePassagesAround(executor: Kysely<DB>, tenantId: string, subjectId: string, eventId: string): Promise<void> {
+    const anchor = await docByRef(executor, tenantId, 'event', eventId);
+    if (!anchor) return;
+    const around = await neighbours(executor, tenantId, subjectId, anchor, 2 * PASSAGE_SPAN);
+    const earlier = around.filter((d) => d.occurredAt < anchor.occurredAt || (d.occurredAt === anchor.occurredAt && d.id < anchor.id));
+    const run = [...earlier, anchor, ...around.slice(earlier.length)];
+    const bodies = run.map((d) => d.body);
+    const self = earlier.length;
+    const passages: { id: number; passage: string }[] = [];
+    for (let i = Math.max(0, self - PASSAGE_SPAN); i <= Math.min(run.length - 1, self + PASSAGE_SPAN); i++) {
+      passages.push({ id: run[i]!.id, passage: passageOf(bodies, i) });
+    }
+    await setPassages(executor, tenantId, passages);
   }
 
   async addBelief(executor: Kysely<DB>, tenantId: string, b: Omit<Belief, 'tenantId'>): Promise<void> {

@@ -8,7 +8,7 @@ import type { Database } from '../platform/db/index.js';
 import type { Logger } from '../platform/log.js';
 import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates } from './query.js';
 import type { VectorSearch } from './vectors.js';
-import { type SearchDoc, currentBeliefDocs, docsByIds, eventsInWindow, lexicalSearch, neighbours, speakersNamed } from './store.js';
+import { type SearchDoc, currentBeliefDocs, docsByIds, eventsInWindow, lexicalSearch, speakersNamed } from './store.js';
 
 export interface SearchRequest {
   query: string;
@@ -19,7 +19,8 @@ export interface SearchRequest {
   askedAt?: number;
 }
 
-export type Signal = 'lexical' | 'vector' | 'predicate' | 'speaker' | 'time' | 'neighbour' | 'belief' | 'current' | 'superseded';
+/** `passage`: a turn found through the words of the turns around it, not its own. */
+export type Signal = 'lexical' | 'passage' | 'vector' | 'predicate' | 'speaker' | 'time' | 'belief' | 'current' | 'superseded';
 
 export interface SearchItem {
   kind: 'event' | 'belief';
@@ -56,11 +57,7 @@ const weights = { lexicalEvent: 1, feedback: 0.6, lexicalBelief: 0.8, vector: 1,
 const feedback = { docs: 5, terms: 5 };
 // A named speaker nudges rather than decides: questions sometimes name the wrong person, or ask about
 // what one person said to the other.
-const boosts = { speaker: 0.15, time: 0.6, superseded: -0.5, neighbour: 0.35 };
-/** How many of the best turns lend their neighbours a share of their score. */
-const neighbourParents = 10;
-/** Turns on each side of such a turn, in its session. */
-const neighbourSpan = 2;
+const boosts = { speaker: 0.15, time: 0.6, superseded: -0.5 };
 
 interface Candidate {
   doc: SearchDoc;
@@ -83,7 +80,8 @@ export class SearchService {
     const terms = contentTerms.length ? contentTerms : parsed.terms;
     const depth = Math.max(50, req.topK * 4);
     const before = req.asOf;
-    const until = before === undefined ? {} : { before };
+    // Time travel sees a turn's own words only: its passage may hold turns said after as_of.
+    const until = before === undefined ? {} : { before, ownWordsOnly: true };
 
     const candidates = new Map<number, Candidate>();
     const add = (doc: SearchDoc, rank: number, weight: number, signal: Signal) => {
@@ -110,7 +108,7 @@ export class SearchService {
     // there ("What did she do last May?"), what was said then by whoever the question names.
     if (parsed.window) {
       const window = { from: parsed.window.from, to: Math.min(parsed.window.to, before ?? Number.MAX_SAFE_INTEGER) };
-      const inWindow = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, before: window.to - 1, after: window.from });
+      const inWindow = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, before: window.to - 1, after: window.from, ownWordsOnly: before !== undefined });
       const then = inWindow.length ? inWindow.map((h) => h.doc) : await eventsInWindow(db, tenantId, subjectId, window, speakers, depth);
       then.forEach((d, i) => add(d, i, weights.window, 'time'));
     }
@@ -129,21 +127,6 @@ export class SearchService {
       } catch (err) {
         degraded = `embeddings unavailable (${err instanceof Error ? err.message : String(err)}); results are lexical only`;
         this.deps.log.warn({ err, tenantId }, 'search fell back to lexical: the embedder failed');
-      }
-    }
-
-    // The turns after a question are often its answer, and the turns before an answer its question.
-    const top = [...candidates.values()].filter((c) => c.doc.kind === 'event').sort((a, b) => b.rrf - a.rrf).slice(0, neighbourParents);
-    for (const parent of top) {
-      for (const doc of await neighbours(db, tenantId, subjectId, parent.doc, neighbourSpan)) {
-        if (before !== undefined && doc.occurredAt > before) continue;
-        const known = candidates.get(doc.id);
-        const inherited = parent.rrf * boosts.neighbour;
-        if (known) {
-          known.rrf = Math.max(known.rrf, inherited);
-          continue;
-        }
-        candidates.set(doc.id, { doc, rrf: inherited, signals: new Set<Signal>(['neighbour']) });
       }
     }
 
@@ -178,7 +161,14 @@ export class SearchService {
     }
     scored.sort((a, b) => b.score - a.score || b.c.doc.occurredAt - a.c.doc.occurredAt);
     // Only the hits returned are described.
-    const items = scored.slice(0, req.topK).map(({ c, belief, score }): SearchItem => ({
+    const searched = [...terms, ...extra];
+    const items = scored.slice(0, req.topK).map(({ c, belief, score }): SearchItem => {
+      // Found by words, but none of them its own: the turns around it (its passage) held them.
+      if (c.signals.has('lexical') && c.doc.kind === 'event' && !matchedTerms(searched, c.doc.body).length) c.signals.add('passage');
+      return describe(c, belief, score);
+    });
+    function describe(c: Candidate, belief: Belief | undefined, score: number): SearchItem {
+      return {
       kind: c.doc.kind,
       id: c.doc.refId,
       text: c.doc.body,
@@ -204,7 +194,8 @@ export class SearchService {
             },
           }
         : {}),
-    }));
+      };
+    }
     return {
       items,
       mode,

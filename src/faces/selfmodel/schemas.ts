@@ -195,7 +195,7 @@ export const searchBody = z.object({
   asked_at: isoInstant.optional().describe('When the question is asked: relative dates in it ("last May") count from here; default as_of, else now'),
 });
 
-const signal = z.enum(['lexical', 'vector', 'predicate', 'speaker', 'time', 'neighbour', 'belief', 'current', 'superseded']);
+const signal = z.enum(['lexical', 'passage', 'vector', 'predicate', 'speaker', 'time', 'belief', 'current', 'superseded']);
 
 export const searchResponse = z.object({
   user_id: z.string(),

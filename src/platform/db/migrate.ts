@@ -24,6 +24,12 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Applies (or undoes) migrations up to and including the named one; for tests of a migration's data changes. */
+export async function migrateTo(database: Database, name: string): Promise<void> {
+  const { error } = await (await migrator(database)).migrateTo(name);
+  if (error) throw error;
+}
+
 /** Names of known migrations not yet applied to this database. */
 export async function pendingMigrations(database: Database): Promise<string[]> {
   const all = await (await migrator(database)).getMigrations();

@@ -452,6 +452,8 @@ export interface SearchDocsTable {
   speaker: string | null;
   occurred_at: number;
   body: string;
+  /** An event's body with the turns around it in its session (null for beliefs); indexed beside body. */
+  passage: string | null;
 }
 
 export interface SearchVectorsTable {

@@ -9,6 +9,7 @@ import * as m0006 from './0006_identities.js';
 import * as m0009 from './0009_access_sources_news.js';
 import * as m0010 from './0010_search.js';
 import * as m0011 from './0011_access_reads.js';
+import * as m0012 from './0012_search_passages.js';
 import * as m0007 from './0007_profile_fields.js';
 import * as m0008 from './0008_predictions.js';
 
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_access_sources_news': m0009,
   '0010_search': m0010,
   '0011_access_reads': m0011,
+  '0012_search_passages': m0012,
 };
