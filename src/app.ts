@@ -171,7 +171,7 @@ export function createCore(deps: CoreDeps): Core {
   const recording = new RecordingService({ db, clock, events, sessions: memorySessions });
   const profiles = new ProfileService({ db, clock, beliefs });
   const promotion = new PromotionService({ db, queue });
-  const portability = new PortabilityService({ db, clock, ids, queue });
+  const portability = new PortabilityService({ db, clock, ids, queue, index: searchIndex });
   const staff = new StaffService({ db, clock });
   const news = new NewsService({ db, clock, ids, staff });
   const access = new AccessService({ db, clock, ids });

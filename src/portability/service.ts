@@ -10,6 +10,7 @@ import type { DB } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { Ids } from '../platform/ids.js';
 import type { Queue } from '../platform/queue.js';
+import type { SearchIndex } from '../retrieval/indexing.js';
 import {
   type EventRecord,
   type SubjectDocument,
@@ -77,7 +78,7 @@ function rehash(e: EventRecord, oldSubjectId: string, subjectId: string, session
 }
 
 export class PortabilityService {
-  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; queue: Queue }) {}
+  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: Ids; queue: Queue; index: SearchIndex }) {}
 
   /** One subject of this tenant and everything derived from it; another tenant's subject is not found. */
   async exportSubject(tenantId: string, subjectId: string): Promise<SubjectDocument> {
@@ -99,6 +100,13 @@ export class PortabilityService {
       await this.deps.db.transaction().execute(async (trx) => {
         await this.refuseTaken(trx, tenantId, records, asNewUser);
         await insertSubjectRecords(trx, tenantId, records);
+        await this.deps.index.addSubject(
+          trx,
+          tenantId,
+          records.subject.id,
+          records.events.map((e) => ({ id: e.id, envelopeId: e.envelope_id, sessionId: e.session_id, speaker: e.speaker, occurredAt: Date.parse(e.occurred_at), text: e.text, data: e.data })),
+          records.beliefs.map((b) => ({ id: b.id, about: b.about, statement: b.statement, firstSeen: Date.parse(b.first_seen) })),
+        );
         for (const e of waiting) {
           await this.deps.queue.enqueue({ tenantId, kind: processEventJob, payload: { eventId: e.id }, idempotencyKey: e.id }, trx);
         }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Belief } from '../beliefs/store.js';
 import type { MemoryEvent } from '../events/store.js';
 import type { DB } from '../platform/db/schema.js';
-import { docByRef, indexDocs, lockPassages, neighbours, setPassages } from './store.js';
+import { type NewDoc, docByRef, indexDocs, lockPassages, neighbours, setPassages } from './store.js';
 
 /** Descriptions of what was shared with a message (an image's caption, a file's alt text) are part of what was said. */
 export function attachmentText(data: Record<string, unknown>): string[] {
@@ -28,6 +28,12 @@ export function passageOf(bodies: string[], i: number, span = PASSAGE_SPAN): str
   return bodies.slice(Math.max(0, i - span), i + span + 1).join(' ');
 }
 
+/** What of a turn is searchable: its text and the descriptions of what was shared with it. */
+export const eventBody = (e: Pick<MemoryEvent, 'text' | 'data'>) => [e.text, ...attachmentText(e.data).map((t) => `[shared: ${t}]`)].filter(Boolean).join('\n');
+
+export type TurnToIndex = Pick<MemoryEvent, 'id' | 'envelopeId' | 'sessionId' | 'speaker' | 'occurredAt' | 'text' | 'data'>;
+export type BeliefToIndex = Pick<Belief, 'id' | 'about' | 'statement' | 'firstSeen'>;
+
 /** How a belief reads in the index: its statement, and whom it is about when that is not the subject. */
 export const beliefText = (b: Pick<Belief, 'about' | 'statement'>) => (b.about === 'self' ? b.statement : `${b.about}: ${b.statement}`);
 
@@ -36,7 +42,7 @@ export class SearchIndex {
   constructor(private readonly deps: { onIndexed?: (tenantId: string) => void } = {}) {}
 
   async addEvent(executor: Kysely<DB>, tenantId: string, e: MemoryEvent): Promise<void> {
-    const body = [e.text, ...attachmentText(e.data).map((t) => `[shared: ${t}]`)].filter(Boolean).join('\n');
+    const body = eventBody(e);
     if (!body.trim()) return;
     await lockPassages(executor, tenantId, e.subjectId, e.sessionId);
     await indexDocs(executor, tenantId, [
@@ -63,6 +69,39 @@ export class SearchIndex {
       passages.push({ id: run[i]!.id, passage: passageOf(bodies, i) });
     }
     await setPassages(executor, tenantId, passages);
+  }
+
+  /**
+   * A whole subject at once (an import): each turn's passage comes from its session (or from the
+   * subject's turns without one) in time order, as accepting the turns one by one would have made it.
+   */
+  async addSubject(executor: Kysely<DB>, tenantId: string, subjectId: string, events: TurnToIndex[], beliefs: BeliefToIndex[]): Promise<void> {
+    const runs = new Map<string | null, { e: TurnToIndex; body: string }[]>();
+    for (const e of [...events].sort((a, b) => a.occurredAt - b.occurredAt)) {
+      const body = eventBody(e);
+      if (!body.trim()) continue;
+      runs.set(e.sessionId, [...(runs.get(e.sessionId) ?? []), { e, body }]);
+    }
+    const docs: NewDoc[] = [...runs.values()].flatMap((run) =>
+      run.map(({ e, body }, i) => ({
+        kind: 'event' as const,
+        refId: e.id,
+        subjectId,
+        envelopeId: e.envelopeId,
+        sessionId: e.sessionId,
+        speaker: e.speaker,
+        occurredAt: e.occurredAt,
+        body,
+        passage: passageOf(run.map((r) => r.body), i),
+      })),
+    );
+    docs.sort((a, b) => a.occurredAt - b.occurredAt);
+    for (const b of beliefs) {
+      docs.push({ kind: 'belief', refId: b.id, subjectId, envelopeId: null, sessionId: null, speaker: null, occurredAt: b.firstSeen, body: beliefText(b) });
+    }
+    // A few hundred rows a statement keeps well under SQLite's limit of bound values.
+    for (let i = 0; i < docs.length; i += 500) await indexDocs(executor, tenantId, docs.slice(i, i + 500));
+    if (docs.length) this.deps.onIndexed?.(tenantId);
   }
 
   async addBelief(executor: Kysely<DB>, tenantId: string, b: Omit<Belief, 'tenantId'>): Promise<void> {

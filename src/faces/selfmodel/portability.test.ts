@@ -217,6 +217,13 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(copied.subject.external_id, null);
       assert.equal(copied.subject.email, null);
       assert.deepEqual((await contextOf(keyA, copyId)).aiReady, originalContext.aiReady);
+      // Imported turns and beliefs are searchable, turns with their passages, as if said here.
+      const found = await call(keyA, 'POST', '/external/search', { user_id: copyId, query: 'hiking on weekends', top_k: 20 });
+      assert.equal(found.statusCode, 200, found.body);
+      const items = found.json().items as { kind: string; evidence: string[]; signals: string[] }[];
+      assert.ok(items.some((i) => i.kind === 'event' && i.evidence.includes('maya-3')), found.body);
+      assert.ok(items.some((i) => i.kind === 'event' && i.signals.includes('passage')), found.body);
+      assert.ok(items.some((i) => i.kind === 'belief'), found.body);
       assert.equal((await call(keyA, 'GET', '/external/onboarding?external_id=maya')).json().user_id, restoredId, 'the original keeps its identity');
       const restoredEvent = (await exportOf(keyA, restoredId)).events.find((e) => e.envelope_id === 'maya-3')!;
       assert.equal((await call(keyA, 'GET', '/external/input/maya-3/status')).json().episode_id, restoredEvent.episode_id, 'envelope ids still find the original');
