@@ -8,7 +8,7 @@ import { migrateTo, migrateToLatest } from '../platform/db/migrate.js';
 import { createTestApp } from '../testing/app.js';
 import { type TestDatabase, createTestDatabase, testEngines } from '../testing/db.js';
 import { passageOf } from './indexing.js';
-import { lexicalSearch, scopeColumn, scopeToken } from './store.js';
+import { lexicalSearch, scopeToken } from './store.js';
 
 const start = Date.UTC(2026, 2, 1, 20, 0, 0);
 const turns = [
@@ -102,8 +102,8 @@ for (const { engine, skip } of await testEngines()) {
           )}`.execute(old.database.db);
         await migrateToLatest(old.database);
         const rows = await old.database.db.selectFrom('search_docs').select(['ref_id', 'passage', 'scope']).orderBy('occurred_at').execute();
-        assert.equal(rows.find((r) => r.ref_id === 'r7')?.scope, scopeColumn('t', 'u', 'belief'));
-        assert.equal(rows.find((r) => r.ref_id === 'r1')?.scope, scopeColumn('t', 'u', 'event'));
+        assert.equal(rows.find((r) => r.ref_id === 'r7')?.scope, scopeToken('t', 'u', 'belief'));
+        assert.equal(rows.find((r) => r.ref_id === 'r1')?.scope, scopeToken('t', 'u', 'event'));
         assert.deepEqual(
           Object.fromEntries(rows.map((r) => [r.ref_id, r.passage])),
           { r1: 'one two three', r2: 'one two three', r3: 'one two three', r4: 'other session', r5: 'alone apart', r6: 'alone apart', r7: null },

@@ -39,17 +39,6 @@ export function scopeToken(tenantId: string, subjectId: string, kind: DocKind): 
   return `${kind === 'belief' ? 'b' : 'z'}${createHash('sha256').update(`${tenantId}\u0000${subjectId}`).digest('hex').slice(0, 24)}`;
 }
 
-/**
- * One token per (tenant, kind), stored beside the scope token: it lets SQLite count how many of the
- * tenant's documents hold a word (the IDF search ranks by) without reading other tenants' rows.
- */
-export function tenantToken(tenantId: string, kind: DocKind): string {
-  return `${kind === 'belief' ? 'x' : 'y'}${createHash('sha256').update(tenantId).digest('hex').slice(0, 24)}`;
-}
-
-/** What search_docs.scope holds: the subject's token, then the tenant's (PostgreSQL reads the first only). */
-export const scopeColumn = (tenantId: string, subjectId: string, kind: DocKind) => `${scopeToken(tenantId, subjectId, kind)} ${tenantToken(tenantId, kind)}`;
-
 const columns = ['id', 'kind', 'ref_id', 'envelope_id', 'session_id', 'speaker', 'occurred_at', 'body'] as const;
 
 type DocRow = { id: number | string; kind: DocKind; ref_id: string; envelope_id: string | null; session_id: string | null; speaker: string | null; occurred_at: number | string; body: string };
@@ -74,7 +63,7 @@ export async function indexDocs(db: Kysely<DB>, tenantId: string, docs: NewDoc[]
       docs.map((d) => ({
         tenant_id: tenantId,
         subject_id: d.subjectId,
-        scope: scopeColumn(tenantId, d.subjectId, d.kind),
+        scope: scopeToken(tenantId, d.subjectId, d.kind),
         kind: d.kind,
         ref_id: d.refId,
         envelope_id: d.envelopeId,
@@ -117,6 +106,10 @@ const weight = { body: 1, passage: 2 };
 /** ts_rank's weights are {D, C, B, A}: the passage's lexemes are B, the body's A (migration 0012). */
 const pgWeights = (ownWordsOnly: boolean) => (ownWordsOnly ? '{0,0,0,1}' : `{0,0,1,${weight.body / weight.passage}}`);
 
+/** A subject this large (documents of one kind) skips the passage postings of words in more than this share of its turns. */
+const largeSubject = 10_000;
+const commonShare = 0.05;
+
 const safeTerm = (t: string) => t.replace(/[^\p{L}\p{N}]+/gu, '');
 
 /**
@@ -131,7 +124,7 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
   const before = q.before ?? Number.MAX_SAFE_INTEGER;
   const after = q.after ?? Number.MIN_SAFE_INTEGER;
   const own = q.ownWordsOnly ?? false;
-  if (database.engine === 'sqlite') return sqliteLexical(database, tenantId, scope, terms, q, own, before, after);
+  if (database.engine === 'sqlite') return sqliteLexical(database, scope, terms, q, own, before, after);
   // A lexeme marked :A matches the body's words only (the passage's are B).
   const lexeme = (t: string) => (own ? `${t}:A` : t);
   const anyTerm = terms.map(lexeme).join(' | ');
@@ -158,26 +151,27 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
  * SQLite: FTS5's own bm25() counts, for every query term, the rows that hold it in the whole index,
  * which costs tens of milliseconds per common word at a million documents. Matching within one
  * subject's scope is cheap (measured: 0.8 ms for a 1,000-document subject against 21 ms with bm25()), so
- * each term's postings in the subject are read and each document scores the IDF of the terms it holds
- * (BM25 without term frequency and length, which measured the same recall on LoCoMo). Document
- * frequencies are the tenant's, cached for a while: a subject's own are too few to be stable.
+ * each term's postings in the subject are read and each document scores the IDF, within the subject, of
+ * the terms it holds (BM25 without term frequency and length, which measured the same recall on LoCoMo).
+ * In a large subject a word most turns say is matched in turns' own words only: nearly every passage
+ * holds it, so its passage postings are long and weigh next to nothing.
  */
-async function sqliteLexical(database: Database, tenantId: string, scope: string, terms: string[], q: LexicalQuery, own: boolean, before: number, after: number): Promise<LexicalHit[]> {
-  const count = async (match: string) => (await sql<{ n: number }>`select count(*) as n from search_fts where search_fts match ${match}`.execute(database.db)).rows[0]?.n ?? 0;
+async function sqliteLexical(database: Database, scope: string, terms: string[], q: LexicalQuery, own: boolean, before: number, after: number): Promise<LexicalHit[]> {
   const postings = async (column: 'body' | 'passage', term: string) => {
     const { rows } = await sql<{ id: number }>`select rowid as id from search_fts where search_fts match ${`scope : "${scope}" AND ${column} : "${term}"`}`.execute(database.db);
     return rows.map((r) => r.id);
   };
-  const tenant = tenantToken(tenantId, q.kind);
-  const total = await tenantStats.get(database.location, `${tenant}`, () => count(`scope : "${tenant}"`));
+  const { rows: counted } = await sql<{ n: number }>`select count(*) as n from search_fts where search_fts match ${`scope : "${scope}"`}`.execute(database.db);
+  const total = counted[0]?.n ?? 0;
   const scores = new Map<number, number>();
   for (const term of terms) {
     const inBody = await postings('body', term);
-    const inPassage = own ? [] : await postings('passage', term);
-    if (!inBody.length && !inPassage.length) continue;
-    const df = await tenantStats.get(database.location, `${tenant} ${term}`, () => count(`scope : "${tenant}" AND {body passage} : "${term}"`));
+    const common = total >= largeSubject && inBody.length > total * commonShare;
+    const inPassage = own || common ? [] : await postings('passage', term);
+    const df = Math.min(total, Math.max(inBody.length, inPassage.length));
+    if (!df) continue;
     const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
-    for (const id of inBody) scores.set(id, (scores.get(id) ?? 0) + idf * weight.body);
+    for (const id of inBody) scores.set(id, (scores.get(id) ?? 0) + idf * (common ? weight.body + weight.passage : weight.body));
     for (const id of inPassage) scores.set(id, (scores.get(id) ?? 0) + idf * weight.passage);
   }
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
@@ -202,28 +196,6 @@ async function sqliteLexical(database: Database, tenantId: string, scope: string
   }
   return hits;
 }
-
-/**
- * Document counts change slowly and only steer ranking, so they are kept for a few minutes, per
- * database and (tenant token, term); the oldest entries go first past the size limit.
- */
-class CountCache {
-  private readonly entries = new Map<string, { n: number; at: number }>();
-  constructor(private readonly ttlMs: number, private readonly maxEntries: number) {}
-
-  async get(database: string, key: string, count: () => Promise<number>): Promise<number> {
-    const id = `${database}\u0000${key}`;
-    const now = Date.now();
-    const hit = this.entries.get(id);
-    if (hit && now - hit.at < this.ttlMs) return hit.n;
-    const n = await count();
-    this.entries.delete(id);
-    this.entries.set(id, { n, at: now });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return n;
-  }
-}
-const tenantStats = new CountCache(5 * 60_000, 100_000);
 
 /** The turns just before and after a given one in its session (or in the subject's time line, without a session), in order. */
 export async function neighbours(db: Kysely<DB>, tenantId: string, subjectId: string, doc: Pick<SearchDoc, 'id' | 'sessionId' | 'occurredAt'>, span: number): Promise<SearchDoc[]> {

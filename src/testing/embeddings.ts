@@ -2,7 +2,7 @@
 // OpenAI `/v1/embeddings` wire protocol by a StubServer; and search documents written straight to the table.
 import type { Kysely } from 'kysely';
 import type { DB } from '../platform/db/schema.js';
-import { scopeColumn } from '../retrieval/store.js';
+import { scopeToken } from '../retrieval/store.js';
 import type { StubReply, StubRequest } from './stub-http.js';
 
 /** Texts that share words get close vectors; the same text always the same vector. */
@@ -34,7 +34,7 @@ export async function insertDocs(db: Kysely<DB>, tenantId: string, subjectId: st
       .values({
         tenant_id: tenantId,
         subject_id: subjectId,
-        scope: scopeColumn(tenantId, subjectId, 'event'),
+        scope: scopeToken(tenantId, subjectId, 'event'),
         kind: 'event',
         ref_id: `doc-${++written}`,
         envelope_id: null,

@@ -7,7 +7,6 @@
 // `passage` holds the text; the full-text index covers body and passage as two columns, so a query can
 // weigh a turn's own words above its neighbours'. Existing turns get their passages here, computed with
 // window functions over each session (or, for turns without one, over the subject's time line).
-import { createHash } from 'node:crypto';
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 /** Turns on each side of a turn in its passage; the same number as PASSAGE_SPAN in src/retrieval/indexing.ts. */
@@ -17,14 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema.alterTable('search_docs').addColumn('passage', 'text').execute();
   // Beliefs get scope tokens of their own (b… instead of z…), so the index tells turns and beliefs apart
-  // by itself; search asks for one kind at a time. A second token per (tenant, kind) follows, for the
-  // tenant's document frequencies (src/retrieval/store.ts, tenantToken: the same rule, kept here as it was).
+  // by itself; search asks for one kind at a time.
   await sql`update search_docs set scope = 'b' || substr(scope, 2) where kind = 'belief'`.execute(db);
-  const groups = await db.selectFrom('search_docs').select(['tenant_id', 'kind']).distinct().execute();
-  for (const { tenant_id: tenantId, kind } of groups) {
-    const token = `${kind === 'belief' ? 'x' : 'y'}${createHash('sha256').update(tenantId).digest('hex').slice(0, 24)}`;
-    await sql`update search_docs set scope = scope || ' ' || ${token} where tenant_id = ${tenantId} and kind = ${kind}`.execute(db);
-  }
   const around = (fn: 'lag' | 'lead', n: number) => sql`coalesce(${sql.raw(fn)}(body, ${sql.lit(n)}) over run, '')`;
   const before = Array.from({ length: span }, (_, i) => around('lag', span - i));
   const after = Array.from({ length: span }, (_, i) => around('lead', i + 1));
