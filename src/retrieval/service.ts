@@ -82,6 +82,7 @@ export class SearchService {
     const before = req.asOf;
     // Time travel sees a turn's own words only: its passage may hold turns said after as_of.
     const until = before === undefined ? {} : { before, ownWordsOnly: true };
+    const memo = new Map<string, number[]>();
 
     const candidates = new Map<number, Candidate>();
     const add = (doc: SearchDoc, rank: number, weight: number, signal: Signal) => {
@@ -90,15 +91,15 @@ export class SearchService {
       c.signals.add(signal);
       candidates.set(doc.id, c);
     };
-    const lexEvents = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, ...until });
+    const lexEvents = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, memo, ...until });
     lexEvents.forEach((h, i) => add(h.doc, i, weights.lexicalEvent, 'lexical'));
     // Pseudo-relevance feedback: the words the best turns share widen the query once.
     const extra = feedbackTerms(lexEvents.slice(0, feedback.docs).map((h) => h.doc.body), [...terms, ...speakerWords], feedback.terms);
     if (extra.length) {
-      const expanded = await lexicalSearch(database, tenantId, subjectId, { terms: [...terms, ...extra], kind: 'event', limit: depth, ...until });
+      const expanded = await lexicalSearch(database, tenantId, subjectId, { terms: [...terms, ...extra], kind: 'event', limit: depth, memo, ...until });
       expanded.forEach((h, i) => add(h.doc, i, weights.feedback, 'lexical'));
     }
-    const lexBeliefs = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, ...until });
+    const lexBeliefs = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, memo, ...until });
     lexBeliefs.forEach((h, i) => add(h.doc, i, weights.lexicalBelief, 'lexical'));
     // "Where does she live?" shares no word with "lives in Porto" but asks for exactly that kind of fact.
     const fitting = await currentBeliefDocs(db, tenantId, subjectId, wantedPredicates(req.query), 10);
@@ -108,7 +109,7 @@ export class SearchService {
     // there ("What did she do last May?"), what was said then by whoever the question names.
     if (parsed.window) {
       const window = { from: parsed.window.from, to: Math.min(parsed.window.to, before ?? Number.MAX_SAFE_INTEGER) };
-      const inWindow = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, before: window.to - 1, after: window.from, ownWordsOnly: before !== undefined });
+      const inWindow = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, before: window.to - 1, after: window.from, ownWordsOnly: before !== undefined, memo });
       const then = inWindow.length ? inWindow.map((h) => h.doc) : await eventsInWindow(db, tenantId, subjectId, window, speakers, depth);
       then.forEach((d, i) => add(d, i, weights.window, 'time'));
     }

@@ -95,6 +95,11 @@ export interface LexicalQuery {
   after?: number;
   /** Match a turn's own words, not its passage's: a passage holds turns said later, which time travel must not see. */
   ownWordsOnly?: boolean;
+  /**
+   * Postings already read during the same search (SQLite), filled as they are read: a search asks for
+   * the question's words more than once (again with feedback words, again within a time window).
+   */
+  memo?: Map<string, number[]>;
 }
 
 /**
@@ -157,12 +162,22 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
  * holds it, so its passage postings are long and weigh next to nothing.
  */
 async function sqliteLexical(database: Database, scope: string, terms: string[], q: LexicalQuery, own: boolean, before: number, after: number): Promise<LexicalHit[]> {
-  const postings = async (column: 'body' | 'passage', term: string) => {
-    const { rows } = await sql<{ id: number }>`select rowid as id from search_fts where search_fts match ${`scope : "${scope}" AND ${column} : "${term}"`}`.execute(database.db);
-    return rows.map((r) => r.id);
+  const memo = q.memo ?? new Map<string, number[]>();
+  const read = async (match: string) => {
+    const known = memo.get(match);
+    if (known) return known;
+    const { rows } = await sql<{ id: number }>`select rowid as id from search_fts where search_fts match ${match}`.execute(database.db);
+    const ids = rows.map((r) => r.id);
+    memo.set(match, ids);
+    return ids;
   };
-  const { rows: counted } = await sql<{ n: number }>`select count(*) as n from search_fts where search_fts match ${`scope : "${scope}"`}`.execute(database.db);
-  const total = counted[0]?.n ?? 0;
+  const postings = (column: 'body' | 'passage', term: string) => read(`scope : "${scope}" AND ${column} : "${term}"`);
+  const countKey = `count ${scope}`;
+  if (!memo.has(countKey)) {
+    const { rows: counted } = await sql<{ n: number }>`select count(*) as n from search_fts where search_fts match ${`scope : "${scope}"`}`.execute(database.db);
+    memo.set(countKey, [counted[0]?.n ?? 0]);
+  }
+  const total = memo.get(countKey)![0]!;
   const scores = new Map<number, number>();
   for (const term of terms) {
     const inBody = await postings('body', term);
@@ -174,10 +189,10 @@ async function sqliteLexical(database: Database, scope: string, terms: string[],
     for (const id of inBody) scores.set(id, (scores.get(id) ?? 0) + idf * (common ? weight.body + weight.passage : weight.body));
     for (const id of inPassage) scores.set(id, (scores.get(id) ?? 0) + idf * weight.passage);
   }
-  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
   // The best of the wanted time, read a page at a time until enough are found. Pages grow (to at most
   // 10,000 ids, well under SQLite's limit of bound values), so a time filter that keeps few of the best
   // costs a few reads, not hundreds.
+  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
   const hits: LexicalHit[] = [];
   for (let from = 0, page = Math.max(q.limit * 2, 100); from < ranked.length && hits.length < q.limit; from += page, page = Math.min(page * 4, 10_000)) {
     const slice = ranked.slice(from, from + page);
