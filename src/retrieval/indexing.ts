@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Belief } from '../beliefs/store.js';
 import type { MemoryEvent } from '../events/store.js';
 import type { DB } from '../platform/db/schema.js';
-import { type NewDoc, docByRef, indexDocs, lockPassages, neighbours, setPassages } from './store.js';
+import { type NewDoc, indexDocs, lockPassages, neighbours, setPassages } from './store.js';
 
 /** Descriptions of what was shared with a message (an image's caption, a file's alt text) are part of what was said. */
 export function attachmentText(data: Record<string, unknown>): string[] {
@@ -45,30 +45,23 @@ export class SearchIndex {
     const body = eventBody(e);
     if (!body.trim()) return;
     await lockPassages(executor, tenantId, e.subjectId, e.sessionId);
+    // The turns around the new one, read before it is stored: it sorts after any turn of the same
+    // instant, as its id will be the highest. Turns may arrive out of order, so read twice the span each
+    // side: every turn whose passage the new one enters has all its own neighbours in reach.
+    const place = { id: Number.MAX_SAFE_INTEGER, sessionId: e.sessionId, occurredAt: e.occurredAt };
+    const around = await neighbours(executor, tenantId, e.subjectId, place, 2 * PASSAGE_SPAN);
+    const self = around.filter((d) => d.occurredAt <= e.occurredAt).length;
+    const bodies = [...around.slice(0, self).map((d) => d.body), body, ...around.slice(self).map((d) => d.body)];
     await indexDocs(executor, tenantId, [
-      { kind: 'event', refId: e.id, subjectId: e.subjectId, envelopeId: e.envelopeId, sessionId: e.sessionId, speaker: e.speaker, occurredAt: e.occurredAt, body, passage: body },
+      { kind: 'event', refId: e.id, subjectId: e.subjectId, envelopeId: e.envelopeId, sessionId: e.sessionId, speaker: e.speaker, occurredAt: e.occurredAt, body, passage: passageOf(bodies, self) },
     ]);
-    await this.rewritePassagesAround(executor, tenantId, e.subjectId, e.id);
-    this.deps.onIndexed?.(tenantId);
-  }
-
-  /**
-   * A new turn changes the passages of the turns within PASSAGE_SPAN of it, and turns may arrive out of
-   * order: read twice the span each side, and rewrite the passages of the turns within the span.
-   */
-  private async rewritePassagesAround(executor: Kysely<DB>, tenantId: string, subjectId: string, eventId: string): Promise<void> {
-    const anchor = await docByRef(executor, tenantId, 'event', eventId);
-    if (!anchor) return;
-    const around = await neighbours(executor, tenantId, subjectId, anchor, 2 * PASSAGE_SPAN);
-    const earlier = around.filter((d) => d.occurredAt < anchor.occurredAt || (d.occurredAt === anchor.occurredAt && d.id < anchor.id));
-    const run = [...earlier, anchor, ...around.slice(earlier.length)];
-    const bodies = run.map((d) => d.body);
-    const self = earlier.length;
-    const passages: { id: number; passage: string }[] = [];
-    for (let i = Math.max(0, self - PASSAGE_SPAN); i <= Math.min(run.length - 1, self + PASSAGE_SPAN); i++) {
-      passages.push({ id: run[i]!.id, passage: passageOf(bodies, i) });
+    const changed: { id: number; passage: string }[] = [];
+    for (let i = Math.max(0, self - PASSAGE_SPAN); i <= Math.min(bodies.length - 1, self + PASSAGE_SPAN); i++) {
+      if (i === self) continue;
+      changed.push({ id: around[i < self ? i : i - 1]!.id, passage: passageOf(bodies, i) });
     }
-    await setPassages(executor, tenantId, passages);
+    await setPassages(executor, tenantId, changed);
+    this.deps.onIndexed?.(tenantId);
   }
 
   /**

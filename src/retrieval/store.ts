@@ -236,12 +236,6 @@ export async function neighbours(db: Kysely<DB>, tenantId: string, subjectId: st
   return [...prior.reverse(), ...after].map((r) => toDoc(r as DocRow));
 }
 
-/** One indexed document by what it indexes. */
-export async function docByRef(db: Kysely<DB>, tenantId: string, kind: DocKind, refId: string): Promise<SearchDoc | undefined> {
-  const row = await db.selectFrom('search_docs').select(columns).where('tenant_id', '=', tenantId).where('kind', '=', kind).where('ref_id', '=', refId).executeTakeFirst();
-  return row && toDoc(row as DocRow);
-}
-
 /** Writes documents' passages. */
 export async function setPassages(db: Kysely<DB>, tenantId: string, passages: { id: number; passage: string }[]): Promise<void> {
   for (const p of passages) await db.updateTable('search_docs').set({ passage: p.passage }).where('tenant_id', '=', tenantId).where('id', '=', p.id).execute();
