@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { passageOf } from '../src/retrieval/indexing.js';
+import { fillPassages } from '../src/retrieval/indexing.js';
 import { type NewDoc, indexDocs } from '../src/retrieval/store.js';
 import { createTestApp } from '../src/testing/app.js';
 import { createTestDatabase } from '../src/testing/db.js';
@@ -68,11 +68,7 @@ export async function runScale(ctx: SuiteContext, p: ScaleParams): Promise<Bench
             body: random.pick(turns),
           });
         }
-        for (let first = 0; first < docs.length; first += sessionLength) {
-          const session = docs.slice(first, first + sessionLength);
-          const bodies = session.map((d) => d.body);
-          session.forEach((d, i) => (d.passage = passageOf(bodies, i)));
-        }
+        fillPassages(docs);
         await db.database.db.transaction().execute((trx) => indexDocs(trx, tenantId, docs));
       }
     };

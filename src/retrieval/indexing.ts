@@ -28,6 +28,24 @@ export function passageOf(bodies: string[], i: number, span = PASSAGE_SPAN): str
   return bodies.slice(Math.max(0, i - span), i + span + 1).join(' ');
 }
 
+/**
+ * Sets the passage of every turn among `docs` from the turns of its session (or, without one, its
+ * subject's turns) in time order, as accepting them one by one would: for turns stored in bulk.
+ */
+export function fillPassages(docs: NewDoc[]): void {
+  const runs = new Map<string, NewDoc[]>();
+  for (const d of [...docs].sort((a, b) => a.occurredAt - b.occurredAt)) {
+    const key = `${d.subjectId}\u0000${d.sessionId ?? ''}`;
+    const run = runs.get(key);
+    if (run) run.push(d);
+    else runs.set(key, [d]);
+  }
+  for (const run of runs.values()) {
+    const bodies = run.map((d) => d.body);
+    run.forEach((d, i) => (d.passage = passageOf(bodies, i)));
+  }
+}
+
 /** What of a turn is searchable: its text and the descriptions of what was shared with it. */
 export const eventBody = (e: Pick<MemoryEvent, 'text' | 'data'>) => [e.text, ...attachmentText(e.data).map((t) => `[shared: ${t}]`)].filter(Boolean).join('\n');
 
@@ -64,31 +82,13 @@ export class SearchIndex {
     this.deps.onIndexed?.(tenantId);
   }
 
-  /**
-   * A whole subject at once (an import): each turn's passage comes from its session (or from the
-   * subject's turns without one) in time order, as accepting the turns one by one would have made it.
-   */
+  /** A whole subject at once (an import): its turns with their passages, and its beliefs. */
   async addSubject(executor: Kysely<DB>, tenantId: string, subjectId: string, events: TurnToIndex[], beliefs: BeliefToIndex[]): Promise<void> {
-    const runs = new Map<string | null, { e: TurnToIndex; body: string }[]>();
-    for (const e of [...events].sort((a, b) => a.occurredAt - b.occurredAt)) {
-      const body = eventBody(e);
-      if (!body.trim()) continue;
-      runs.set(e.sessionId, [...(runs.get(e.sessionId) ?? []), { e, body }]);
-    }
-    const docs: NewDoc[] = [...runs.values()].flatMap((run) =>
-      run.map(({ e, body }, i) => ({
-        kind: 'event' as const,
-        refId: e.id,
-        subjectId,
-        envelopeId: e.envelopeId,
-        sessionId: e.sessionId,
-        speaker: e.speaker,
-        occurredAt: e.occurredAt,
-        body,
-        passage: passageOf(run.map((r) => r.body), i),
-      })),
-    );
-    docs.sort((a, b) => a.occurredAt - b.occurredAt);
+    const docs: NewDoc[] = events
+      .map((e) => ({ kind: 'event' as const, refId: e.id, subjectId, envelopeId: e.envelopeId, sessionId: e.sessionId, speaker: e.speaker, occurredAt: e.occurredAt, body: eventBody(e) }))
+      .filter((d) => d.body.trim())
+      .sort((a, b) => a.occurredAt - b.occurredAt);
+    fillPassages(docs);
     for (const b of beliefs) {
       docs.push({ kind: 'belief', refId: b.id, subjectId, envelopeId: null, sessionId: null, speaker: null, occurredAt: b.firstSeen, body: beliefText(b) });
     }

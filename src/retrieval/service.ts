@@ -166,37 +166,34 @@ export class SearchService {
     const items = scored.slice(0, req.topK).map(({ c, belief, score }): SearchItem => {
       // Found by words, but none of them its own: the turns around it (its passage) held them.
       if (c.signals.has('lexical') && c.doc.kind === 'event' && !matchedTerms(searched, c.doc.body).length) c.signals.add('passage');
-      return describe(c, belief, score);
-    });
-    function describe(c: Candidate, belief: Belief | undefined, score: number): SearchItem {
       return {
-      kind: c.doc.kind,
-      id: c.doc.refId,
-      text: c.doc.body,
-      time: c.doc.occurredAt,
-      score,
-      evidence: belief ? (evidence.get(belief.id) ?? []) : c.doc.envelopeId ? [c.doc.envelopeId] : [],
-      signals: [...c.signals],
-      matched: matchedTerms(terms, c.doc.body),
-      speaker: c.doc.speaker,
-      sessionId: c.doc.sessionId,
-      ...(belief
-        ? {
-            belief: {
-              about: belief.about,
-              predicate: belief.predicate,
-              object: belief.object,
-              statement: belief.statement,
-              status: belief.status,
-              validFrom: belief.validFrom,
-              validTo: belief.validTo,
-              whenAt: belief.whenAt,
-              confidence: belief.confidence,
-            },
-          }
-        : {}),
+        kind: c.doc.kind,
+        id: c.doc.refId,
+        text: c.doc.body,
+        time: c.doc.occurredAt,
+        score,
+        evidence: belief ? (evidence.get(belief.id) ?? []) : c.doc.envelopeId ? [c.doc.envelopeId] : [],
+        signals: [...c.signals],
+        matched: matchedTerms(terms, c.doc.body),
+        speaker: c.doc.speaker,
+        sessionId: c.doc.sessionId,
+        ...(belief
+          ? {
+              belief: {
+                about: belief.about,
+                predicate: belief.predicate,
+                object: belief.object,
+                statement: belief.statement,
+                status: belief.status,
+                validFrom: belief.validFrom,
+                validTo: belief.validTo,
+                whenAt: belief.whenAt,
+                confidence: belief.confidence,
+              },
+            }
+          : {}),
       };
-    }
+    });
     return {
       items,
       mode,
