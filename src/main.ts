@@ -70,7 +70,14 @@ async function serve(config: Config): Promise<void> {
   await queueEmbedding(app.core, logger);
   const url = await app.http.listen({ host: config.host, port: config.port });
   logger.info(
-    { url, engine: database.engine, database: database.location, version, worker: worker ? 'in process' : 'separate' },
+    {
+      url,
+      engine: database.engine,
+      database: database.location,
+      version,
+      worker: worker ? 'in process' : 'separate',
+      vectors: config.embeddings ? `${config.embeddings.model} (${database.vectorScan})` : 'off',
+    },
     'engram listening',
   );
   onShutdown(logger, async () => {

@@ -71,29 +71,61 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual([...stored.matrix], expected.map((x) => Math.fround(x / norm)));
     });
 
-    test('nearest ranks the document that shares the query words first, and only within the subject, tenant and model', async () => {
-      stub.respond((req) => embeddingsReply(req));
-      const embedder = embedderFor('m-near');
-      const ids = await embedDocs('tenant-a', 'alice', ['we adopted a dog named pixel', 'my sister moved to berlin', 'coffee every morning at seven'], embedder);
-      // The same words elsewhere: another subject of the tenant, another tenant, another model.
-      await embedDocs('tenant-a', 'bob', ['my sister moved to berlin last year'], embedder);
-      await embedDocs('tenant-b', 'alice', ['my sister moved to berlin'], embedder);
-      await embedDocs('tenant-a', 'alice', ['sister berlin sister berlin'], embedderFor('m-other'));
+    // SQLite scores in SQL with sqlite-vec (its build for this platform comes with npm ci); both engines
+    // can take the portable scan.
+    const scans = engine === 'sqlite' ? (['sqlite-vec', 'portable'] as const) : (['portable'] as const);
 
-      const search = createVectorSearch(t.database, embedder);
-      assert.equal(search.model, 'm-near');
-      const hits = await search.nearest('tenant-a', 'alice', 'where did her sister move? berlin', 10);
-      assert.deepEqual(hits.map((h) => h.docId).sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
-      assert.equal(hits[0]!.docId, ids[1]);
-      assert.ok(hits[0]!.score > 0.3 && hits[0]!.score <= 1.0001);
-      assert.ok(hits[0]!.score > hits[1]!.score);
-
-      const query = stub.requests.at(-1)!.body as { model: string; input: string[] };
-      assert.deepEqual(query, { model: 'm-near', input: ['where did her sister move? berlin'] });
-      assert.deepEqual((await search.nearest('tenant-a', 'alice', 'dog', 1)).map((h) => h.docId), [ids[0]]);
-      assert.deepEqual(await search.nearest('tenant-a', 'nobody', 'dog', 5), []);
-      assert.deepEqual(await search.nearest('tenant-c', 'alice', 'dog', 5), []);
+    test(`the database opens with the ${scans[0]} scan`, () => {
+      assert.equal(t.database.vectorScan, scans[0]);
     });
+
+    for (const scan of scans) {
+      test(`nearest (${scan}) ranks the document that shares the query words first, and only within the subject, tenant and model`, async () => {
+        stub.respond((req) => embeddingsReply(req));
+        const embedder = embedderFor('m-near');
+        const tenant = `tenant-a-${scan}`;
+        const ids = await embedDocs(tenant, 'alice', ['we adopted a dog named pixel', 'my sister moved to berlin', 'coffee every morning at seven'], embedder);
+        // The same words elsewhere: another subject of the tenant, another tenant, another model.
+        await embedDocs(tenant, 'bob', ['my sister moved to berlin last year'], embedder);
+        await embedDocs(`tenant-b-${scan}`, 'alice', ['my sister moved to berlin'], embedder);
+        await embedDocs(tenant, 'alice', ['sister berlin sister berlin'], embedderFor('m-other'));
+
+        const search = createVectorSearch(t.database, embedder, { scan });
+        assert.equal(search.model, 'm-near');
+        const hits = await search.nearest(tenant, 'alice', 'where did her sister move? berlin', 10);
+        assert.deepEqual(hits.map((h) => h.docId).sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+        assert.equal(hits[0]!.docId, ids[1]);
+        assert.ok(hits[0]!.score > 0.3 && hits[0]!.score <= 1.0001);
+        assert.ok(hits[0]!.score > hits[1]!.score && hits[1]!.score >= hits[2]!.score);
+
+        const query = stub.requests.at(-1)!.body as { model: string; input: string[] };
+        assert.deepEqual(query, { model: 'm-near', input: ['where did her sister move? berlin'] });
+        assert.deepEqual((await search.nearest(tenant, 'alice', 'dog', 1)).map((h) => h.docId), [ids[0]]);
+        assert.deepEqual(await search.nearest(tenant, 'nobody', 'dog', 5), []);
+        assert.deepEqual(await search.nearest('tenant-c', 'alice', 'dog', 5), []);
+      });
+
+      test(`nearest (${scan}) scores the same as the cosine computed here`, async () => {
+        stub.respond((req) => embeddingsReply(req));
+        const embedder = embedderFor('m-score');
+        const bodies = ['tea with lemon', 'a long walk by the river', 'lemon cake recipe'];
+        const ids = await embedDocs(`tenant-s-${scan}`, 'alice', bodies, embedder);
+        const hits = await createVectorSearch(t.database, embedder, { scan }).nearest(`tenant-s-${scan}`, 'alice', 'lemon', 3);
+        const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+        const q = unit(hashEmbedding('lemon'));
+        const expected = bodies.map((b, i) => ({ docId: ids[i]!, score: unit(hashEmbedding(b)).reduce((sum, x, j) => sum + x * q[j]!, 0) }));
+        expected.sort((a, b) => b.score - a.score);
+        assert.deepEqual(hits.map((h) => h.docId), expected.map((e) => e.docId));
+        hits.forEach((h, i) => assert.ok(Math.abs(h.score - expected[i]!.score) < 1e-5, `${h.score} vs ${expected[i]!.score}`));
+      });
+
+      test(`nearest (${scan}) refuses vectors of another size under the same model (search then answers lexically)`, async () => {
+        stub.respond((req) => embeddingsReply(req));
+        const [docId] = await insertDocs(t.database.db, `tenant-d-${scan}`, 'alice', ['resized model']);
+        await writeVectors(t.database.db, `tenant-d-${scan}`, 'm-resized', [{ docId: docId!, subjectId: 'alice', vector: f32([1, 2, 3]) }], 1000);
+        await assert.rejects(createVectorSearch(t.database, embedderFor('m-resized'), { scan }).nearest(`tenant-d-${scan}`, 'alice', 'resized', 5), /dimension/);
+      });
+    }
 
     test('nearest throws the embedder error (search answers lexically and says why)', async () => {
       stub.replies({ status: 503, body: { error: { message: 'loading model' } } });
@@ -106,12 +138,12 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(stub.requests.length, 1);
     });
 
-    test('the cached subject follows what is written and erased', async () => {
+    test('the portable scan\'s cached subject follows what is written and erased', async () => {
       stub.respond((req) => embeddingsReply(req));
       const embedder = embedderFor('m-cache');
       for (const cacheBytes of [64 * 1024 * 1024, 0]) {
         const subject = `cached-${cacheBytes}`;
-        const search = createVectorSearch(t.database, embedder, { cacheBytes });
+        const search = createVectorSearch(t.database, embedder, { cacheBytes, scan: 'portable' });
         const [first] = await embedDocs('tenant-c', subject, ['a quiet lake in the mountains'], embedder);
         assert.deepEqual((await search.nearest('tenant-c', subject, 'violin lessons', 5)).map((h) => h.docId), [first]);
         const [second] = await embedDocs('tenant-c', subject, ['she takes violin lessons on tuesdays'], embedder);

@@ -1,10 +1,14 @@
 // The optional vector side of search: one vector per document and embedding model in `search_vectors`
 // (float32 little-endian, unit length), and nearest-neighbour search by exact cosine over one subject.
 //
-// Portable on both engines: the scan reads only the rows of one (tenant, subject, model) through the
-// search_vectors_subject index and scores them in JS, so it never needs pgvector or sqlite-vec and
-// never sees another subject's vectors.
-import type { Kysely } from 'kysely';
+// Both scans read only the rows of one (tenant, subject, model) through the search_vectors_subject index,
+// so they never see another subject's vectors:
+// - 'sqlite-vec' (SQLite, where the extension loads): the rows are scored inside the query by sqlite-vec's
+//   vec_distance_cosine; nothing is held in memory between searches.
+// - 'portable' (PostgreSQL, and SQLite without the extension): the rows are read, decoded and scored in JS,
+//   kept decoded in an LRU cache. pgvector is not used: it is not packaged for Debian 12, the platform
+//   Engram is built and tested on, so no path through it could be tested here.
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../platform/db/index.js';
 import type { DB } from '../platform/db/schema.js';
 import type { EmbedOptions, Embedder } from '../providers/embeddings.js';
@@ -225,16 +229,40 @@ export function topByCosine(vectors: SubjectVectors, query: Float32Array, k: num
   return top;
 }
 
+/** The k vectors of the subject nearest `query`, scored in SQL by sqlite-vec (the extension must be loaded). */
+export async function nearestInSqlite(db: Kysely<DB>, tenantId: string, subjectId: string, model: string, query: Float32Array, k: number): Promise<VectorHit[]> {
+  // Stored vectors are unit length, so cosine distance is 1 − the dot product; a zero vector has none (null).
+  const rows = await sql<{ doc_id: number; distance: number | null }>`
+    select doc_id, vec_distance_cosine(vector, ${encodeVector(query)}) as distance
+    from search_vectors
+    where tenant_id = ${tenantId} and subject_id = ${subjectId} and model = ${model}
+    order by distance nulls last
+    limit ${k}`.execute(db);
+  return rows.rows.filter((r) => r.distance !== null).map((r) => ({ docId: Number(r.doc_id), score: 1 - r.distance! }));
+}
+
 export interface VectorSearchOptions {
   /** How the query is embedded; by default one attempt within 2 s, since search can answer lexically instead. */
   query?: EmbedOptions;
-  /** Decoded vectors kept in memory between searches (default 64 MiB; 0: read them every time). */
+  /** Decoded vectors kept in memory between searches by the portable scan (default 64 MiB; 0: read them every time). */
   cacheBytes?: number;
+  /** The scan to use; by default the database's own (see Database.vectorScan). */
+  scan?: Database['vectorScan'];
 }
 
 export function createVectorSearch(database: Database, embedder: Embedder, options: VectorSearchOptions = {}): VectorSearch {
   const model = embedder.model;
   const queryOptions = options.query ?? { maxRetries: 0, timeoutMs: 2000 };
+  if ((options.scan ?? database.vectorScan) === 'sqlite-vec') {
+    return {
+      model,
+      async nearest(tenantId, subjectId, query, k) {
+        if (k <= 0 || !query.trim()) return [];
+        const [vector] = await embedder.embed([query], queryOptions);
+        return nearestInSqlite(database.db, tenantId, subjectId, model, vector!, k);
+      },
+    };
+  }
   const cache = new VectorCache(options.cacheBytes ?? 64 * 1024 * 1024);
   const load = async (tenantId: string, subjectId: string): Promise<SubjectVectors> => {
     const key = `${tenantId}\u0000${subjectId}`;

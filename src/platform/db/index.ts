@@ -15,6 +15,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
+import * as sqliteVec from 'sqlite-vec';
 import type { Config } from '../config.js';
 import { redactUrl } from '../config.js';
 import { AppError } from '../errors.js';
@@ -27,6 +28,12 @@ export interface Database {
   engine: Engine;
   /** Where the data lives, safe to log. */
   location: string;
+  /**
+   * How nearest vectors are found: 'sqlite-vec' scores a subject's vectors in SQL with the sqlite-vec
+   * extension; 'portable' reads them and scores them in JS (PostgreSQL, or SQLite where sqlite-vec has no
+   * build for the platform). See retrieval/vectors.ts.
+   */
+  vectorScan: 'sqlite-vec' | 'portable';
   close(): Promise<void>;
 }
 
@@ -90,8 +97,17 @@ function openSqlite(file: string): Database {
   } catch (err) {
     throw new AppError('database_unavailable', { reason: `cannot open SQLite file ${file}: ${(err as Error).message}` });
   }
+  // sqlite-vec ships prebuilt for Linux, macOS and Windows (x64, arm64) as optional npm packages; elsewhere
+  // vector search takes the portable path instead.
+  let vectorScan: Database['vectorScan'] = 'portable';
+  try {
+    sqliteVec.load(raw);
+    vectorScan = 'sqlite-vec';
+  } catch {
+    // No build of the extension for this platform.
+  }
   const db = new Kysely<DB>({ dialect: new EngramSqliteDialect({ database: raw }) });
-  return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+  return { db, engine: 'sqlite', location: file, vectorScan, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -115,7 +131,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     throw new AppError('database_unavailable', { reason: `cannot reach PostgreSQL at ${location}: ${(err as Error).message}` });
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', location, close: () => db.destroy() };
+  // pgvector is not used: it is not packaged for this platform's Debian and cannot be assumed; see retrieval/vectors.ts.
+  return { db, engine: 'postgres', location, vectorScan: 'portable', close: () => db.destroy() };
 }
 
 export async function openDatabase(config: Config['database'], options: { poolSize?: number } = {}): Promise<Database> {
