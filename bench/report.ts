@@ -33,7 +33,8 @@ export interface Suite {
   description: string;
   /** Flags this suite reads, for `--help`. */
   flags: Record<string, string>;
-  run(ctx: SuiteContext): Promise<{ cases: BenchCase[]; notes: string[] }>;
+  /** `tag` names a partial run's results file, so that it does not overwrite a whole run's. */
+  run(ctx: SuiteContext): Promise<{ cases: BenchCase[]; notes: string[]; tag?: string }>;
 }
 
 export interface SuiteResult {
@@ -46,6 +47,8 @@ export interface SuiteResult {
   notes: string[];
   /** Set when the suite could not run (e.g. PostgreSQL unreachable) or threw. */
   error?: string;
+  /** What part of the suite ran, when not all of it (see Suite.run). */
+  tag?: string;
 }
 
 export interface Environment {
@@ -140,7 +143,7 @@ export function createLog(suite: string, engine: Engine): (line: string) => void
 /** Writes bench/results/<suite>-<engine>.json and returns its path. */
 export function writeResult(result: SuiteResult): string {
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `${result.suite}-${result.engine}.json`);
+  const file = join(resultsDir, `${result.suite}-${result.engine}${result.tag ? `-${result.tag}` : ''}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }

@@ -396,8 +396,15 @@ export const retrievalSuite: Suite = {
     queries: 'timed queries per scale measurement (default 200)',
   },
   async run(ctx) {
-    const datasets = (ctx.options.get('datasets') ?? 'locomo,longmemeval,scale').split(',');
+    const all = ['locomo', 'longmemeval', 'scale'];
+    const datasets = (ctx.options.get('datasets') ?? all.join(',')).split(',');
     const limit = Math.floor(Number(ctx.options.get('limit') ?? Number.MAX_SAFE_INTEGER));
+    // A partial run writes its own file (retrieval-<engine>-locomo.json, …-limit3.json), never over a whole run's.
+    const partial = [
+      ...(all.every((d) => datasets.includes(d)) ? [] : all.filter((d) => datasets.includes(d))),
+      ...(ctx.options.has('limit') ? [`limit${limit}`] : []),
+      ...(ctx.options.has('question-types') ? ['some-types'] : []),
+    ];
     const cases: BenchCase[] = [];
     if (datasets.includes('locomo')) cases.push(...(await withServer(ctx, (server, db) => runLocomo(ctx, server, db, limit))));
     const types = ctx.options.get('question-types')?.split(',') ?? null;
@@ -405,6 +412,7 @@ export const retrievalSuite: Suite = {
     if (datasets.includes('scale')) cases.push(...(await runScale(ctx, scaleParams(ctx.options))));
     return {
       cases,
+      ...(partial.length ? { tag: partial.join('-') } : {}),
       notes: [
         'Goals from the issue: LoCoMo recall@10 ≥ 75% overall and ≥ 50% multi-hop; answer coverage at 1,000 tokens ≥ 80%; LongMemEval_S all@5 ≥ 95% and every type any@5 ≥ 85%; at 1M memories search p95 ≤ 20 ms, context p95 ≤ 50 ms, 100k-subject search p95 ≤ 100 ms, RSS ≤ 1 GiB.',
         'Rule extractor, no embedder (vectors off): the figures are lexical search plus beliefs, speakers, time and neighbouring turns.',

@@ -72,8 +72,8 @@ async function runSuite(suite: Suite, engine: Engine, options: ReadonlyMap<strin
   }
   log(`${suite.description}`);
   try {
-    const { cases, notes } = await suite.run({ engine, options, log });
-    const result: SuiteResult = { ...base, durationMs: Date.now() - startedAt.getTime(), cases, notes };
+    const { cases, notes, tag } = await suite.run({ engine, options, log });
+    const result: SuiteResult = { ...base, durationMs: Date.now() - startedAt.getTime(), cases, notes, ...(tag ? { tag } : {}) };
     log(`wrote ${writeResult(result)} (${Math.round(result.durationMs / 1000)} s)`);
     return result;
   } catch (err) {
