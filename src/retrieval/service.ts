@@ -8,7 +8,7 @@ import type { Database } from '../platform/db/index.js';
 import type { Logger } from '../platform/log.js';
 import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates } from './query.js';
 import type { VectorSearch } from './vectors.js';
-import { type SearchDoc, currentBeliefDocs, docsByIds, eventsInWindow, lexicalSearch, speakersNamed } from './store.js';
+import { LexicalMemo, type SearchDoc, currentBeliefDocs, docsByIds, eventsInWindow, lexicalSearch, speakersNamed } from './store.js';
 
 export interface SearchRequest {
   query: string;
@@ -82,7 +82,7 @@ export class SearchService {
     const before = req.asOf;
     // Time travel sees a turn's own words only: its passage may hold turns said after as_of.
     const until = before === undefined ? {} : { before, ownWordsOnly: true };
-    const memo = new Map<string, number[]>();
+    const memo = new LexicalMemo();
 
     const candidates = new Map<number, Candidate>();
     const add = (doc: SearchDoc, rank: number, weight: number, signal: Signal) => {

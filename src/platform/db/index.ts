@@ -121,7 +121,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // A client losing its server emits 'error'. Idle ones reach the pool's listener; one checked out at that
   // moment (Kysely adds no listener) would crash the process. The failed query itself still rejects.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  // JIT compiles a plan whose estimated cost is high, which a search over a large subject's rows can reach:
+  // 10–15 ms of compiling per query for short queries that run in less. Engram's queries are all short.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    client.query('set jit = off').catch(() => {});
+  });
   const location = redactUrl(url);
   try {
     const client = await pool.connect();
