@@ -108,6 +108,13 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual(belief.evidence, ['j1']);
     });
 
+    test('a belief is found by its own words too (it has no passage)', async () => {
+      const { items } = await search('Porto');
+      const belief = items.find((i) => i.kind === 'belief' && i.belief?.object === 'Porto');
+      assert.ok(belief, JSON.stringify(items.map((i) => [i.kind, i.text])));
+      assert.ok(belief.signals.includes('lexical'), belief.signals.join());
+    });
+
     test('a named speaker is who spoke, not a word to match; their turns rank first', async () => {
       const { items, interpreted } = await search("What happened with Leo's sister?");
       assert.deepEqual(interpreted.speakers, ['Leo']);

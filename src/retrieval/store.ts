@@ -108,7 +108,7 @@ export interface LexicalQuery {
 export class LexicalMemo {
   readonly totals = new Map<string, number>();
   readonly postings = new Map<string, number[]>();
-  readonly counts = new Map<string, { body: number; passage: number }>();
+  readonly counts = new Map<string, { body: number; any: number }>();
 }
 
 /**
@@ -188,16 +188,17 @@ async function postgresLexical(
   if (unknown.length || !memo.totals.has(q.kind)) {
     const perTerm = unknown.flatMap((t, i) => [
       sql`count(*) filter (where tsv @@ ${body(t)}) as ${sql.ref(`a${i}`)}`,
-      sql`count(*) filter (where tsv @@ ${passage(t)}) as ${sql.ref(`b${i}`)}`,
+      // Anywhere: a belief has no passage, and a turn's passage holds its body.
+      sql`count(*) filter (where tsv @@ ${tsquery(t)}) as ${sql.ref(`b${i}`)}`,
     ]);
     const { rows } = await sql<Record<string, number | string>>`
       select ${sql.join([sql`count(*) as total`, ...perTerm])}
       from (select tsv || ''::tsvector as tsv from search_docs where ${subject} order by occurred_at desc limit ${pgSample}) latest`.execute(database.db);
     memo.totals.set(q.kind, Number(rows[0]?.total ?? 0));
-    unknown.forEach((t, i) => memo.counts.set(key(t), { body: Number(rows[0]?.[`a${i}`] ?? 0), passage: Number(rows[0]?.[`b${i}`] ?? 0) }));
+    unknown.forEach((t, i) => memo.counts.set(key(t), { body: Number(rows[0]?.[`a${i}`] ?? 0), any: Number(rows[0]?.[`b${i}`] ?? 0) }));
   }
   const total = memo.totals.get(q.kind)!;
-  const df = new Map(terms.map((t) => [t, own ? memo.counts.get(key(t))!.body : memo.counts.get(key(t))!.passage]));
+  const df = new Map(terms.map((t) => [t, own ? memo.counts.get(key(t))!.body : memo.counts.get(key(t))!.any]));
   // Counted over the whole subject (it is smaller than the sample), and no document holds any of the words.
   if (total < pgSample && terms.every((t) => df.get(t) === 0)) return [];
   // Words the sample lacks may still be in older rows: they are the rarest of all, so they stay.
