@@ -103,7 +103,7 @@ export interface LexicalQuery {
 
 /**
  * What one search reads once and asks again (with feedback words, within a time window): the subject's
- * size; SQLite's postings; PostgreSQL's counts of documents holding each word in their body and passage.
+ * size, the words' postings, and (PostgreSQL, large subjects) how many sampled documents hold each word.
  */
 export class LexicalMemo {
   readonly totals = new Map<string, number>();
@@ -130,9 +130,10 @@ const largeSubject = 10_000;
 const candidateShare = 0.02;
 const candidateFloor = 2_000;
 /**
- * PostgreSQL counts each word over a subject's latest 2,000 documents (all of a smaller subject) and, in
- * a subject larger than that, draws candidates from its rarest words only, as many as together hold at
- * most 2% of the documents (always the rarest word); the other words add to the candidates' scores.
+ * PostgreSQL reads the postings of a subject of up to 2,000 documents of a kind whole. A larger subject
+ * counts its words over its latest 2,000 documents and draws candidates from its rarest words only, as
+ * many as together hold at most 2% of those (always the rarest word); the other words add to the
+ * candidates' scores.
  */
 const pgSample = 2_000;
 
@@ -141,154 +142,37 @@ const safeTerm = (t: string) => t.replace(/[^\p{L}\p{N}]+/gu, '');
 /** Inverse document frequency, as BM25 has it. */
 const idf = (total: number, df: number) => Math.log(1 + (total - df + 0.5) / (df + 0.5));
 
+/** One word of a search: the documents holding it in their own words and in their passage, and what each counts. */
+interface WordPostings {
+  body: number[];
+  passage: number[];
+  /** The word's inverse document frequency within the subject. */
+  idf: number;
+  /** A word matched in own words only, in a large subject, counts there as body and passage both. */
+  bodyWeight: number;
+}
+
 /**
  * Best-matching documents of one subject for any of the terms, each scoring the inverse document
  * frequency within the subject of the terms it holds (what BM25 weighs most), its own words weighing
- * less than its passage's. Both engines scope by tenant and subject inside the index lookup.
+ * less than its passage's. Each engine reads the words' postings within the subject (scoped inside the
+ * index lookup); the ranking is one, here.
  */
 export async function lexicalSearch(database: Database, tenantId: string, subjectId: string, q: LexicalQuery): Promise<LexicalHit[]> {
   const terms = [...new Set(q.terms.map(safeTerm).filter(Boolean))];
   if (!terms.length) return [];
-  const before = q.before ?? Number.MAX_SAFE_INTEGER;
-  const after = q.after ?? Number.MIN_SAFE_INTEGER;
   const own = q.ownWordsOnly ?? false;
   const memo = q.memo ?? new LexicalMemo();
-  if (database.engine === 'sqlite') return sqliteLexical(database, scopeToken(tenantId, subjectId, q.kind), terms, q, own, before, after, memo);
-  return postgresLexical(database, tenantId, subjectId, terms, q, own, before, after, memo);
-}
-
-/**
- * PostgreSQL: the GIN index knows no subject, so a word many subjects say costs a long posting list
- * whatever the subject (measured at 1.1M documents: 13 ms to match four words in a 1,000-document subject
- * through the scope token, 4 ms through the subject's b-tree rows). So each word is counted over the
- * subject's (latest) rows, and the match lets the planner take the subject's b-tree or its intersection
- * with GIN. A document scores as on SQLite: each word's IDF for the body (lexemes weighted A) and for the
- * passage (B). `@@` per word is cheaper than ts_rank() and than unnesting the tsvector (measured).
- */
-async function postgresLexical(
-  database: Database,
-  tenantId: string,
-  subjectId: string,
-  terms: string[],
-  q: LexicalQuery,
-  own: boolean,
-  before: number,
-  after: number,
-  memo: LexicalMemo,
-): Promise<LexicalHit[]> {
-  const subject = sql`tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${q.kind}`;
-  // The engine's own stemming: what to_tsquery makes of a word is what the index holds (nothing for a
-  // stopword). As a sub-select it is made once per query, not once per row; the match keeps the plain
-  // call, which the planner reads to choose between the subject's rows and the GIN index.
-  const tsquery = (text: string) => sql`(select to_tsquery('english', ${text}))`;
-  const body = (t: string) => tsquery(`${t}:A`);
-  const passage = (t: string) => tsquery(`${t}:B`);
-  const key = (t: string) => `${q.kind} ${t}`;
-  const unknown = terms.filter((t) => !memo.counts.has(key(t)));
-  if (unknown.length || !memo.totals.has(q.kind)) {
-    const perTerm = unknown.flatMap((t, i) => [
-      sql`count(*) filter (where tsv @@ ${body(t)}) as ${sql.ref(`a${i}`)}`,
-      // Anywhere: a belief has no passage, and a turn's passage holds its body.
-      sql`count(*) filter (where tsv @@ ${tsquery(t)}) as ${sql.ref(`b${i}`)}`,
-    ]);
-    const { rows } = await sql<Record<string, number | string>>`
-      select ${sql.join([sql`count(*) as total`, ...perTerm])}
-      from (select tsv || ''::tsvector as tsv from search_docs where ${subject} order by occurred_at desc limit ${pgSample}) latest`.execute(database.db);
-    memo.totals.set(q.kind, Number(rows[0]?.total ?? 0));
-    unknown.forEach((t, i) => memo.counts.set(key(t), { body: Number(rows[0]?.[`a${i}`] ?? 0), any: Number(rows[0]?.[`b${i}`] ?? 0) }));
-  }
-  const total = memo.totals.get(q.kind)!;
-  const df = new Map(terms.map((t) => [t, own ? memo.counts.get(key(t))!.body : memo.counts.get(key(t))!.any]));
-  // Counted over the whole subject (it is smaller than the sample), and no document holds any of the words.
-  if (total < pgSample && terms.every((t) => df.get(t) === 0)) return [];
-  // Words the sample lacks may still be in older rows: they are the rarest of all, so they stay.
-  const byRarity = [...terms].sort((a, b) => df.get(a)! - df.get(b)!);
-  let matching = byRarity;
-  if (total >= pgSample) {
-    matching = [];
-    let covered = 0;
-    for (const t of byRarity) {
-      covered += df.get(t)!;
-      if (matching.length && covered > total * candidateShare) break;
-      matching.push(t);
-    }
-  }
-  const score = terms.map((t) => {
-    const inBody = sql`case when tsv @@ ${body(t)} then ${weight.body} else 0 end`;
-    return own ? sql`${idf(total, df.get(t)!)}::float8 * ${inBody}` : sql`${idf(total, df.get(t)!)}::float8 * (${inBody} + case when tsv @@ ${passage(t)} then ${weight.passage} else 0 end)`;
-  });
-  // The inner select reads each matching row's tsvector out of TOAST once (`|| ''`; `offset 0` keeps the
-  // planner from copying that expression into every use): the score tests it twice per word.
-  const { rows } = await sql<DocRow & { rank: number }>`
-    select id, kind, ref_id, envelope_id, session_id, speaker, occurred_at, body, ${sql.join(score, sql` + `)} as rank
-    from (
-      select id, kind, ref_id, envelope_id, session_id, speaker, occurred_at, body, tsv || ''::tsvector as tsv
-      from search_docs
-      where ${subject} and tsv @@ to_tsquery('english', ${matching.map((t) => (own ? `${t}:A` : t)).join(' | ')})
-        and occurred_at <= ${before} and occurred_at >= ${after}
-      offset 0) matched
-    order by rank desc, id desc limit ${q.limit}`.execute(database.db);
-  return rows.map((r) => ({ doc: toDoc(r), score: Number(r.rank) }));
-}
-
-/**
- * SQLite: FTS5's own bm25() counts, for every query term, the rows that hold it in the whole index,
- * which costs tens of milliseconds per common word at a million documents. Matching within one
- * subject's scope is cheap (measured: 0.8 ms for a 1,000-document subject against 21 ms with bm25()), so
- * each term's postings in the subject are read and each document scores the IDF, within the subject, of
- * the terms it holds (BM25 without term frequency and length, which measured the same recall on LoCoMo).
- * In a large subject the more common words are matched in turns' own words only (see largeSubject):
- * their passage postings are five times longer and weigh little.
- */
-async function sqliteLexical(
-  database: Database,
-  scope: string,
-  terms: string[],
-  q: LexicalQuery,
-  own: boolean,
-  before: number,
-  after: number,
-  memo: LexicalMemo,
-): Promise<LexicalHit[]> {
-  const read = async (match: string) => {
-    const known = memo.postings.get(match);
-    if (known) return known;
-    const { rows } = await sql<{ id: number }>`select rowid as id from search_fts where search_fts match ${match}`.execute(database.db);
-    const ids = rows.map((r) => r.id);
-    memo.postings.set(match, ids);
-    return ids;
-  };
-  const postings = (column: 'body' | 'passage', term: string) => read(`scope : "${scope}" AND ${column} : "${term}"`);
-  if (!memo.totals.has(scope)) {
-    const { rows: counted } = await sql<{ n: number }>`select count(*) as n from search_fts where search_fts match ${`scope : "${scope}"`}`.execute(database.db);
-    memo.totals.set(scope, counted[0]?.n ?? 0);
-  }
-  const total = memo.totals.get(scope)!;
-  // Every word's own-words postings first: how many turns say a word orders the words by rarity.
-  const inBody = new Map<string, number[]>();
-  for (const term of terms) inBody.set(term, await postings('body', term));
-  // In a large subject only the rarest words are matched in passages too (see largeSubject); the others
-  // in turns' own words, weighing as body and passage both.
-  const inPassages = new Set<string>(own ? [] : terms);
-  if (!own && total >= largeSubject) {
-    inPassages.clear();
-    let covered = 0;
-    for (const term of [...terms].sort((a, b) => inBody.get(a)!.length - inBody.get(b)!.length)) {
-      covered += inBody.get(term)!.length;
-      if (inPassages.size && covered > Math.max(total * candidateShare, candidateFloor)) break;
-      inPassages.add(term);
-    }
-  }
+  const before = q.before ?? Number.MAX_SAFE_INTEGER;
+  const after = q.after ?? Number.MIN_SAFE_INTEGER;
+  const words =
+    database.engine === 'sqlite'
+      ? await sqlitePostings(database, scopeToken(tenantId, subjectId, q.kind), terms, own, memo)
+      : await postgresPostings(database, tenantId, subjectId, q.kind, terms, own, memo, { limit: q.limit, before, after });
   const scores = new Map<number, number>();
-  for (const term of terms) {
-    const body = inBody.get(term)!;
-    const passage = inPassages.has(term) ? await postings('passage', term) : [];
-    const df = Math.min(total, Math.max(body.length, passage.length));
-    if (!df) continue;
-    const rarity = idf(total, df);
-    const bodyWeight = own || inPassages.has(term) ? weight.body : weight.body + weight.passage;
-    for (const id of body) scores.set(id, (scores.get(id) ?? 0) + rarity * bodyWeight);
-    for (const id of passage) scores.set(id, (scores.get(id) ?? 0) + rarity * weight.passage);
+  for (const w of words) {
+    for (const id of w.body) scores.set(id, (scores.get(id) ?? 0) + w.idf * w.bodyWeight);
+    for (const id of w.passage) scores.set(id, (scores.get(id) ?? 0) + w.idf * weight.passage);
   }
   // The best of the wanted time, read a page at a time until enough are found. Pages grow (to at most
   // 10,000 ids, well under SQLite's limit of bound values), so a time filter that keeps few of the best
@@ -300,6 +184,7 @@ async function sqliteLexical(
     const rows = await database.db
       .selectFrom('search_docs')
       .select(columns)
+      .where('tenant_id', '=', tenantId)
       .where('id', 'in', slice.map(([id]) => id))
       .where('occurred_at', '<=', before)
       .where('occurred_at', '>=', after)
@@ -311,6 +196,152 @@ async function sqliteLexical(
     }
   }
   return hits;
+}
+
+/**
+ * SQLite: FTS5's own bm25() counts, for every query term, the rows that hold it in the whole index,
+ * which costs tens of milliseconds per common word at a million documents. Matching within one
+ * subject's scope is cheap (measured: 0.8 ms for a 1,000-document subject against 21 ms with bm25()), so
+ * each term's postings in the subject are read (BM25's IDF without term frequency and length, which
+ * measured the same recall on LoCoMo). In a large subject the more common words are matched in turns'
+ * own words only (see largeSubject): their passage postings are five times longer and weigh little.
+ */
+async function sqlitePostings(database: Database, scope: string, terms: string[], own: boolean, memo: LexicalMemo): Promise<WordPostings[]> {
+  const postings = async (column: 'body' | 'passage', term: string) => {
+    const match = `scope : "${scope}" AND ${column} : "${term}"`;
+    const known = memo.postings.get(match);
+    if (known) return known;
+    const { rows } = await sql<{ id: number }>`select rowid as id from search_fts where search_fts match ${match}`.execute(database.db);
+    const ids = rows.map((r) => r.id);
+    memo.postings.set(match, ids);
+    return ids;
+  };
+  if (!memo.totals.has(scope)) {
+    const { rows: counted } = await sql<{ n: number }>`select count(*) as n from search_fts where search_fts match ${`scope : "${scope}"`}`.execute(database.db);
+    memo.totals.set(scope, counted[0]?.n ?? 0);
+  }
+  const total = memo.totals.get(scope)!;
+  // Every word's own-words postings first: how many turns say a word orders the words by rarity.
+  const inBody = new Map<string, number[]>();
+  for (const term of terms) inBody.set(term, await postings('body', term));
+  const inPassages = new Set<string>(own ? [] : terms);
+  if (!own && total >= largeSubject) {
+    inPassages.clear();
+    let covered = 0;
+    for (const term of [...terms].sort((a, b) => inBody.get(a)!.length - inBody.get(b)!.length)) {
+      covered += inBody.get(term)!.length;
+      if (inPassages.size && covered > Math.max(total * candidateShare, candidateFloor)) break;
+      inPassages.add(term);
+    }
+  }
+  const words: WordPostings[] = [];
+  for (const term of terms) {
+    const body = inBody.get(term)!;
+    const passage = inPassages.has(term) ? await postings('passage', term) : [];
+    const df = Math.min(total, Math.max(body.length, passage.length));
+    if (df) words.push({ body, passage, idf: idf(total, df), bodyWeight: own || inPassages.has(term) ? weight.body : weight.body + weight.passage });
+  }
+  return words;
+}
+
+/**
+ * PostgreSQL: the GIN index knows no subject, so a word many subjects say costs a long posting list
+ * whatever the subject (measured at 1.1M documents: 13 ms to match four words in a 1,000-document subject
+ * through a scope token, 4 ms through the subject's b-tree rows). The queries name tenant and subject,
+ * and the planner takes the subject's b-tree or its intersection with GIN. One query reads, for every
+ * row holding any of the words, which words its body (lexemes weighted A) and its passage (B) hold:
+ * each word's postings. A subject larger than `pgSample` counts its words over its latest rows first,
+ * matches only its rarest words (see pgSample) and sends the best-ranked candidates' postings only.
+ */
+async function postgresPostings(
+  database: Database,
+  tenantId: string,
+  subjectId: string,
+  kind: DocKind,
+  terms: string[],
+  own: boolean,
+  memo: LexicalMemo,
+  { limit, before, after }: { limit: number; before: number; after: number },
+): Promise<WordPostings[]> {
+  const subject = sql`tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${kind}`;
+  // The engine's own stemming: what to_tsquery makes of a word is what the index holds (nothing for a
+  // stopword). As a sub-select it is made once per query, not once per row; the match keeps the plain
+  // call, which the planner reads to choose between the subject's rows and the GIN index.
+  const tsquery = (text: string) => sql`(select to_tsquery('english', ${text}))`;
+  /**
+   * Per row holding any `matching` word, whether its body (a) and passage (b) hold each `flagged` word;
+   * each row's tsvector read out of TOAST once. With `best`, only the best rows of a time span, ranked
+   * here as lexicalSearch ranks them (a large subject's candidates are too many to send whole).
+   */
+  const readRows = async (flagged: string[], matching: string[], best?: { idf: number[]; limit: number; before: number; after: number }) => {
+    const flags = flagged.flatMap((t, i) => [sql`tsv @@ ${tsquery(`${t}:A`)} as ${sql.ref(`a${i}`)}`, sql`tsv @@ ${tsquery(`${t}:B`)} as ${sql.ref(`b${i}`)}`]);
+    const matched = sql`
+      select ${sql.join([sql`id`, ...flags])}
+      from (select id, tsv || ''::tsvector as tsv from search_docs
+            where ${subject} and tsv @@ to_tsquery('english', ${matching.map((t) => (own ? `${t}:A` : t)).join(' | ')})
+            ${best ? sql`and occurred_at <= ${best.before} and occurred_at >= ${best.after}` : sql``} offset 0) m`;
+    const rank = (b: NonNullable<typeof best>) =>
+      sql.join(
+        flagged.map((_, i) => sql`${b.idf[i]!}::float8 * (case when ${sql.ref(`a${i}`)} then ${weight.body} else 0 end + case when ${sql.ref(`b${i}`)} then ${own ? 0 : weight.passage} else 0 end)`),
+        sql` + `,
+      );
+    const { rows } = await (best ? sql<Record<string, number | boolean>>`select * from (${matched}) f order by ${rank(best)} desc, id desc limit ${best.limit}` : sql<Record<string, number | boolean>>`${matched}`).execute(database.db);
+    return flagged.map((_, i) => ({
+      body: rows.filter((r) => r[`a${i}`]).map((r) => Number(r.id)),
+      passage: own ? [] : rows.filter((r) => r[`b${i}`]).map((r) => Number(r.id)),
+    }));
+  };
+  if (!memo.totals.has(kind)) {
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from (select 1 from search_docs where ${subject} limit ${pgSample + 1}) s`.execute(database.db);
+    memo.totals.set(kind, Number(rows[0]?.n ?? 0));
+  }
+  const total = memo.totals.get(kind)!;
+  if (total <= pgSample) {
+    // The whole subject: exact postings, kept for the rest of the search.
+    const key = (column: 'A' | 'B', t: string) => `${kind} ${column} ${t}`;
+    const unknown = terms.filter((t) => !memo.postings.has(key('A', t)));
+    if (unknown.length) {
+      const read = await readRows(unknown, unknown);
+      unknown.forEach((t, i) => {
+        memo.postings.set(key('A', t), read[i]!.body);
+        memo.postings.set(key('B', t), read[i]!.passage);
+      });
+    }
+    return terms.flatMap((t) => {
+      const body = memo.postings.get(key('A', t))!;
+      const passage = own ? [] : memo.postings.get(key('B', t))!;
+      const df = Math.max(body.length, passage.length);
+      return df ? [{ body, passage, idf: idf(total, df), bodyWeight: weight.body }] : [];
+    });
+  }
+  // A large subject: how many of its latest rows hold each word, then the rows holding the rarest words.
+  const countKey = (t: string) => `${kind} ${t}`;
+  const uncounted = terms.filter((t) => !memo.counts.has(countKey(t)));
+  if (uncounted.length || !memo.totals.has(`${kind} sample`)) {
+    const perTerm = uncounted.flatMap((t, i) => [
+      sql`count(*) filter (where tsv @@ ${tsquery(`${t}:A`)}) as ${sql.ref(`a${i}`)}`,
+      // Anywhere: a belief has no passage, and a turn's passage holds its body.
+      sql`count(*) filter (where tsv @@ ${tsquery(t)}) as ${sql.ref(`b${i}`)}`,
+    ]);
+    const { rows } = await sql<Record<string, number | string>>`
+      select ${sql.join([sql`count(*) as total`, ...perTerm])}
+      from (select tsv || ''::tsvector as tsv from search_docs where ${subject} order by occurred_at desc limit ${pgSample}) latest`.execute(database.db);
+    memo.totals.set(`${kind} sample`, Number(rows[0]?.total ?? 0));
+    uncounted.forEach((t, i) => memo.counts.set(countKey(t), { body: Number(rows[0]?.[`a${i}`] ?? 0), any: Number(rows[0]?.[`b${i}`] ?? 0) }));
+  }
+  const sampled = memo.totals.get(`${kind} sample`)!;
+  const df = new Map(terms.map((t) => [t, own ? memo.counts.get(countKey(t))!.body : memo.counts.get(countKey(t))!.any]));
+  // Words the sample lacks may still be in older rows: they are the rarest of all, so they stay.
+  const matching: string[] = [];
+  let covered = 0;
+  for (const t of [...terms].sort((a, b) => df.get(a)! - df.get(b)!)) {
+    covered += df.get(t)!;
+    if (matching.length && covered > sampled * candidateShare) break;
+    matching.push(t);
+  }
+  const idfs = terms.map((t) => idf(sampled, df.get(t)!));
+  const read = await readRows(terms, matching, { idf: idfs, limit, before, after });
+  return terms.map((t, i) => ({ ...read[i]!, idf: idfs[i]!, bodyWeight: weight.body }));
 }
 
 /** The turns just before and after a given one in its session (or in the subject's time line, without a session), in order. */
