@@ -4,7 +4,7 @@
 import type { BeliefService, BeliefWithEvidence } from '../beliefs/service.js';
 import type { Episode } from '../episodes/store.js';
 import { runsOf, summarizeRun } from '../episodes/summary.js';
-import { monthName } from '../extraction/dates.js';
+import { type ResolvedDate, describeDate, findDate, monthName } from '../extraction/dates.js';
 import type { Clock } from '../platform/clock.js';
 import { toIso } from '../platform/clock.js';
 import { countTokens, fitLines, tokenizerName } from '../platform/tokens.js';
@@ -88,10 +88,41 @@ function excerpt(item: SearchItem): string {
   return keep.slice(0, 4).join(' … ').split(' ').slice(0, EXCERPT_WORDS * 2).join(' ');
 }
 
+/** A resolved date as people say it, to its precision: "7 May 2023", "week of 1 May 2023", "May 2023", "2022". */
+function spokenDate(date: ResolvedDate): string {
+  switch (date.unit) {
+    case 'day':
+      return spokenDay(date.at);
+    case 'week':
+      return `week of ${spokenDay(date.at)}`;
+    case 'month':
+      return `${monthName(date.at)} ${new Date(date.at).getUTCFullYear()}`;
+    case 'season':
+      return describeDate(date).replace(/^in /, '');
+    case 'year':
+      return String(new Date(date.at).getUTCFullYear());
+  }
+}
+
+/**
+ * "I went yesterday" said on 8 May reads "I went yesterday (7 May 2023)": the first time a turn names
+ * relative to when it was said is resolved, as a reader needs it when the turn is shown out of its day.
+ * Dates the turn gives whole (with their year) are left as they are.
+ */
+function withDate(text: string, saidAt: number): string {
+  const future = /\b(?:will|'ll|going to|gonna|plan(?:ning)? to|about to)\b/i.test(text);
+  const date = findDate(text, saidAt, future ? 'future' : 'past');
+  if (!date || date.explicitYear) return text;
+  const said = text.slice(date.start, date.end);
+  const resolved = spokenDate(date);
+  if (said.toLowerCase().includes(resolved.toLowerCase())) return text;
+  return `${text.slice(0, date.end)} (${resolved})${text.slice(date.end)}`;
+}
+
 /** A search hit as a context line: a belief as a statement, a turn with its day and speaker. */
 function hitLine(item: SearchItem): string {
   if (item.belief) return `- ${statementOf(item.belief)}${item.belief.status === 'superseded' ? ' (no longer true)' : ''}`;
-  return `- [${spokenDay(item.time)}] ${item.speaker ? `${item.speaker}: ` : ''}${excerpt(item)}`;
+  return `- [${spokenDay(item.time)}] ${item.speaker ? `${item.speaker}: ` : ''}${withDate(excerpt(item), item.time)}`;
 }
 
 /** Stated preferences turned into advice for whoever talks to this person next. */
