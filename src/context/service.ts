@@ -119,10 +119,37 @@ function withDate(text: string, saidAt: number): string {
   return `${text.slice(0, date.end)} (${resolved})${text.slice(date.end)}`;
 }
 
-/** A search hit as a context line: a belief as a statement, a turn with its day and speaker. */
+/** A search hit as a context line: a belief as a statement, a turn with its speaker (its day heads its group). */
 function hitLine(item: SearchItem): string {
   if (item.belief) return `- ${statementOf(item.belief)}${item.belief.status === 'superseded' ? ' (no longer true)' : ''}`;
-  return `- [${spokenDay(item.time)}] ${item.speaker ? `${item.speaker}: ` : ''}${withDate(excerpt(item), item.time)}`;
+  return `- ${item.speaker ? `${item.speaker}: ` : ''}${withDate(excerpt(item), item.time)}`;
+}
+
+/**
+ * The search hits that fit `budget`, chosen best first and shown beliefs first, then turns grouped under
+ * their day in the order they were said: one date per day instead of one per turn leaves room for more
+ * turns, and a conversation reads in its own order.
+ */
+function packHits(items: SearchItem[], budget: number): string[] {
+  const beliefs: string[] = [];
+  const days = new Map<string, { at: number; turns: { at: number; line: string }[] }>();
+  let used = 0;
+  for (const item of items) {
+    const line = hitLine(item);
+    const day = item.belief ? undefined : spokenDay(item.time);
+    const header = day !== undefined && !days.has(day) ? `On ${day}:` : undefined;
+    const cost = countTokens(`\n${line}`) + (header ? countTokens(`\n${header}`) : 0);
+    if (used + cost > budget) continue;
+    used += cost;
+    if (day === undefined) beliefs.push(line);
+    else {
+      const group = days.get(day) ?? { at: item.time, turns: [] };
+      group.turns.push({ at: item.time, line });
+      days.set(day, group);
+    }
+  }
+  const groups = [...days.entries()].sort((a, b) => a[1].at - b[1].at);
+  return [...beliefs, ...groups.flatMap(([day, g]) => [`On ${day}:`, ...g.turns.sort((a, b) => a.at - b.at).map((t) => t.line)])];
 }
 
 /** Stated preferences turned into advice for whoever talks to this person next. */
@@ -165,11 +192,11 @@ export class ContextService {
       .flatMap((p) => ranked.filter((b) => b.about === 'self' && b.predicate === p && b.positive))
       .map(beliefLine);
     const identitySet = new Set(identity);
-    const relevant = !req.includeBeliefs
-      ? []
-      : req.query
-        ? (await this.sources.search.search(tenantId, subjectId, { query: req.query, topK: 60, ...(req.asOf === undefined ? {} : { asOf: req.asOf }) })).items.map(hitLine)
-        : ranked.map(beliefLine).filter((l) => !identitySet.has(l));
+    const hits =
+      req.includeBeliefs && req.query
+        ? (await this.sources.search.search(tenantId, subjectId, { query: req.query, topK: 60, ...(req.asOf === undefined ? {} : { asOf: req.asOf }) })).items
+        : null;
+    const relevant = !req.includeBeliefs ? [] : hits ? hits.map(hitLine) : ranked.map(beliefLine).filter((l) => !identitySet.has(l));
     const episodeLines = episodes.slice(0, 10).map((e) => `- ${day(e.occurredAt)}: ${e.summary}`);
 
     if (req.format === 'summary') {
@@ -184,9 +211,15 @@ export class ContextService {
     }
 
     const budget = req.maxTokens ?? defaultMaxTokens;
-    const plan: Omit<ContextSection, 'token_count'>[] = [
+    // A section's lines are kept in order while they fit, unless it says how to fit itself.
+    const plan: (Omit<ContextSection, 'token_count'> & { fit?: (tokens: number) => string[] })[] = [
       { name: 'identity', title: 'Who they are now', lines: identity },
-      { name: 'beliefs', title: req.query ? 'Most relevant to the question' : 'What they have told us', lines: relevant },
+      {
+        name: 'beliefs',
+        title: req.query ? 'Most relevant to the question' : 'What they have told us',
+        lines: relevant,
+        ...(hits ? { fit: (tokens: number) => packHits(hits, tokens) } : {}),
+      },
       { name: 'episodes', title: 'Recent episodes', lines: episodeLines },
       ...(req.includeNarrative ? [{ name: 'narrative' as const, title: 'Narrative', lines: narrative(episodes) }] : []),
       ...(req.includeRecommendations ? [{ name: 'recommendations' as const, title: 'How to talk to them', lines: recommendations(current) }] : []),
@@ -198,7 +231,8 @@ export class ContextService {
       const header = `## ${part.title}`;
       const headerCost = countTokens((used ? '\n\n' : '') + header);
       if (used + headerCost >= budget) break;
-      const { kept } = fitLines(part.lines, budget - used - headerCost - 1);
+      const room = budget - used - headerCost - 1;
+      const kept = part.fit ? part.fit(room) : fitLines(part.lines, room).kept;
       if (!kept.length) continue;
       const block = `${used ? '\n\n' : ''}${header}\n${kept.join('\n')}`;
       const cost = countTokens(block);

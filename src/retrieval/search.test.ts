@@ -182,8 +182,8 @@ for (const { engine, skip } of await testEngines()) {
       const ai = res.json().ai_ready;
       assert.ok(ai.token_count <= 200);
       // A day named relative to when it was said is resolved (3 May 2026 was a Sunday).
-      assert.match(ai.text, /- \[3 May 2026\] Maya: I went to a pottery class on Saturday \(2 May 2026\) and made a little bowl\./);
-      assert.match(ai.text, /Blue, like the sea/);
+      // Turns are grouped under their day, in the order they were said.
+      assert.match(ai.text, /On 3 May 2026:\n- Maya: I went to a pottery class on Saturday \(2 May 2026\) and made a little bowl\.\n(- .*\n)*- Maya: Blue, like the sea/);
       const moved = (await call('/external/context', { user_id: maya, format: 'ai_ready', query: 'When did Maya move to Porto?', max_tokens: 200 })).json().ai_ready.text;
       assert.match(moved, /Maya: I moved to Porto last week \(week of 1 June 2026\)\./);
     });
