@@ -4,7 +4,7 @@
 import type { BeliefService, BeliefWithEvidence } from '../beliefs/service.js';
 import type { Episode } from '../episodes/store.js';
 import { runsOf, summarizeRun } from '../episodes/summary.js';
-import { type ResolvedDate, describeDate, findDate, monthName } from '../extraction/dates.js';
+import { type ResolvedDate, describeDate, findDate, findDuration, monthName } from '../extraction/dates.js';
 import type { Clock } from '../platform/clock.js';
 import { toIso } from '../platform/clock.js';
 import { countTokens, fitLines, tokenizerName } from '../platform/tokens.js';
@@ -89,7 +89,7 @@ function excerpt(item: SearchItem): string {
 }
 
 /** A resolved date as people say it, to its precision: "7 May 2023", "week of 1 May 2023", "May 2023", "2022". */
-function spokenDate(date: ResolvedDate): string {
+function spokenDate(date: Pick<ResolvedDate, 'at' | 'unit'>): string {
   switch (date.unit) {
     case 'day':
       return spokenDay(date.at);
@@ -112,11 +112,15 @@ function spokenDate(date: ResolvedDate): string {
 function withDate(text: string, saidAt: number): string {
   const future = /\b(?:will|'ll|going to|gonna|plan(?:ning)? to|about to)\b/i.test(text);
   const date = findDate(text, saidAt, future ? 'future' : 'past');
-  if (!date || date.explicitYear) return text;
-  const said = text.slice(date.start, date.end);
-  const resolved = spokenDate(date);
-  if (said.toLowerCase().includes(resolved.toLowerCase())) return text;
-  return `${text.slice(0, date.end)} (${resolved})${text.slice(date.end)}`;
+  if (date && !date.explicitYear) {
+    const said = text.slice(date.start, date.end);
+    const resolved = spokenDate(date);
+    return said.toLowerCase().includes(resolved.toLowerCase()) ? text : `${text.slice(0, date.end)} (${resolved})${text.slice(date.end)}`;
+  }
+  // "I've painted for seven years" said in 2023: since 2016.
+  const since = findDuration(text, saidAt);
+  if (!since) return text;
+  return `${text.slice(0, since.end)} (since ${spokenDate({ at: since.at, unit: since.unit === 'week' ? 'day' : since.unit })})${text.slice(since.end)}`;
 }
 
 /** A search hit as a context line: a belief as a statement, a turn with its speaker (its day heads its group). */

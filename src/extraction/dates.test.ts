@@ -1,7 +1,7 @@
 // Date resolution: each expression, said on Wednesday 2025-06-11, resolves to one UTC day.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeDate, describeMonthDay, durationStart, findDate, type Direction } from './dates.js';
+import { describeDate, describeMonthDay, durationStart, findDate, findDuration, type Direction } from './dates.js';
 
 const WEDNESDAY = Date.UTC(2025, 5, 11, 15, 30);
 
@@ -92,6 +92,10 @@ describe('findDate', () => {
   it('dates a state from how long it has held', () => {
     assert.equal(durationStart("I've lived here for five years", WEDNESDAY), day('2020-06-11'));
     assert.equal(durationStart('married for the past 3 months', WEDNESDAY), day('2025-03-11'));
+    const text = "I've painted for seven years now";
+    const found = findDuration(text, WEDNESDAY)!;
+    assert.deepEqual({ ...found, said: text.slice(found.start, found.end) }, { at: day('2018-06-11'), unit: 'year', start: 13, end: 28, said: 'for seven years' });
+    assert.equal(findDuration('I painted it years ago', WEDNESDAY), null);
     assert.equal(durationStart('I live here', WEDNESDAY), null);
   });
 

@@ -325,11 +325,17 @@ export function findDate(text: string, occurredAt: number, direction: Direction)
   return best;
 }
 
-/** "for five years", "for the past 3 months": when a state that still holds began (day precision). */
-export function durationStart(text: string, occurredAt: number): number | null {
+/** "for five years", "for the past 3 months": when a state that still holds began (its unit's precision), and where the text says so. */
+export function findDuration(text: string, occurredAt: number): Omit<ResolvedDate, 'explicitYear'> | null {
   const m = new RegExp(`\\bfor (?:the (?:past|last) )?${COUNT_RE} ${UNIT_RE}\\b`, 'i').exec(text);
   if (!m) return null;
-  return shift(startOfDay(occurredAt), m[2]!.toLowerCase(), -count(m[1]!.toLowerCase()));
+  const unit = m[2]!.toLowerCase() as DateUnit;
+  return { at: shift(startOfDay(occurredAt), unit, -count(m[1]!.toLowerCase())), unit, start: m.index, end: m.index + m[0].length };
+}
+
+/** "for five years", "for the past 3 months": when a state that still holds began (day precision). */
+export function durationStart(text: string, occurredAt: number): number | null {
+  return findDuration(text, occurredAt)?.at ?? null;
 }
 
 function isoDay(ms: number): string {

@@ -74,9 +74,10 @@ for (const { engine, skip } of await testEngines()) {
       stranger = (await call('/external/onboarding', { external_id: 'stranger' })).json().user_id;
       for (const turn of conversation) await say(maya, turn);
       await say(stranger, { id: 's1', at: may3, speaker: 'Sam', text: 'My pottery class made a bowl too.' });
+      await say(stranger, { id: 's2', at: may3, speaker: 'Sam', text: 'I have played the cello for ten years now.' });
       await waitFor('every turn processed', async () => {
         const statuses = await Promise.all(
-          [...conversation.map((t) => t.id), 's1'].map(async (id) =>
+          [...conversation.map((t) => t.id), 's1', 's2'].map(async (id) =>
             (await app.http.inject({ method: 'GET', url: `/external/input/${id}/status`, headers: { 'x-api-key': key } })).json().status,
           ),
         );
@@ -163,7 +164,8 @@ for (const { engine, skip } of await testEngines()) {
       const foreign = await call('/external/search', { user_id: maya, query: 'pottery' }, otherKey);
       assert.equal(foreign.statusCode, 404);
       const alone = (await call('/external/search', { user_id: stranger, query: 'pottery bowl' })).json().items as Item[];
-      assert.deepEqual(alone.map((i) => i.evidence).flat(), ['s1']);
+      // Sam's own turns only: the one that says it, then (through its passage) the one said after it.
+      assert.deepEqual(alone.map((i) => i.evidence).flat(), ['s1', 's2']);
     });
 
     test('bad input is refused with the field named; no key is refused', async () => {
@@ -186,6 +188,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(ai.text, /On 3 May 2026:\n- Maya: I went to a pottery class on Saturday \(2 May 2026\) and made a little bowl\.\n(- .*\n)*- Maya: Blue, like the sea/);
       const moved = (await call('/external/context', { user_id: maya, format: 'ai_ready', query: 'When did Maya move to Porto?', max_tokens: 200 })).json().ai_ready.text;
       assert.match(moved, /Maya: I moved to Porto last week \(week of 1 June 2026\)\./);
+      // How long something has held, said as a duration, is resolved to when it began.
+      const cello = (await call('/external/context', { user_id: stranger, format: 'ai_ready', query: 'How long has Sam played the cello?', max_tokens: 200 })).json().ai_ready.text;
+      assert.match(cello, /Sam: I have played the cello for ten years \(since 2016\) now\./);
     });
   });
 }
