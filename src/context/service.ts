@@ -200,7 +200,7 @@ export class ContextService {
       req.includeBeliefs && req.query
         ? (await this.sources.search.search(tenantId, subjectId, { query: req.query, topK: 60, ...(req.asOf === undefined ? {} : { asOf: req.asOf }) })).items
         : null;
-    const relevant = !req.includeBeliefs ? [] : hits ? hits.map(hitLine) : ranked.map(beliefLine).filter((l) => !identitySet.has(l));
+    const relevant = !req.includeBeliefs || hits ? [] : ranked.map(beliefLine).filter((l) => !identitySet.has(l));
     const episodeLines = episodes.slice(0, 10).map((e) => `- ${day(e.occurredAt)}: ${e.summary}`);
 
     if (req.format === 'summary') {
@@ -231,7 +231,7 @@ export class ContextService {
     const sections: ContextSection[] = [];
     let used = 0;
     for (const part of plan) {
-      if (!part.lines.length) continue;
+      if (!part.lines.length && !part.fit) continue;
       const header = `## ${part.title}`;
       const headerCost = countTokens((used ? '\n\n' : '') + header);
       if (used + headerCost >= budget) break;
