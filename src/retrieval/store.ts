@@ -285,17 +285,30 @@ async function postgresPostings(
         flagged.map((_, i) => sql`${b.idf[i]!}::float8 * (case when ${sql.ref(`a${i}`)} then ${weight.body} else 0 end + case when ${sql.ref(`b${i}`)} then ${own ? 0 : weight.passage} else 0 end)`),
         sql` + `,
       );
-    const { rows } = await (best ? sql<Record<string, number | boolean>>`select * from (${matched}) f order by ${rank(best)} desc, id desc limit ${best.limit}` : sql<Record<string, number | boolean>>`${matched}`).execute(database.db);
-    return flagged.map((_, i) => ({
-      body: rows.filter((r) => r[`a${i}`]).map((r) => Number(r.id)),
-      passage: own ? [] : rows.filter((r) => r[`b${i}`]).map((r) => Number(r.id)),
-    }));
+    if (best) {
+      const { rows } = await sql<Record<string, number | boolean>>`select * from (${matched}) f order by ${rank(best)} desc, id desc limit ${best.limit}`.execute(database.db);
+      return flagged.map((_, i) => ({
+        body: rows.filter((r) => r[`a${i}`]).map((r) => Number(r.id)),
+        passage: own ? [] : rows.filter((r) => r[`b${i}`]).map((r) => Number(r.id)),
+      }));
+    }
+    // Each word's postings as two arrays in one row: hundreds of rows of flags cost more to send and parse.
+    const lists = flagged.flatMap((_, i) => [
+      sql`coalesce(array_agg(id) filter (where ${sql.ref(`a${i}`)}), '{}') as ${sql.ref(`a${i}`)}`,
+      sql`coalesce(array_agg(id) filter (where ${sql.ref(`b${i}`)}), '{}') as ${sql.ref(`b${i}`)}`,
+    ]);
+    const { rows } = await sql<Record<string, (number | string)[]>>`select ${sql.join(lists)} from (${matched}) f`.execute(database.db);
+    return flagged.map((_, i) => ({ body: rows[0]![`a${i}`]!.map(Number), passage: own ? [] : rows[0]![`b${i}`]!.map(Number) }));
   };
   if (!memo.totals.has(kind)) {
-    const { rows } = await sql<{ n: number | string }>`select count(*) as n from (select 1 from search_docs where ${subject} limit ${pgSample + 1}) s`.execute(database.db);
-    memo.totals.set(kind, Number(rows[0]?.n ?? 0));
+    // Both kinds at once: a search asks for turns and then for beliefs.
+    const size = (k: DocKind) => sql`(select count(*) from (select 1 from search_docs where tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${k} limit ${pgSample + 1}) s)`;
+    const { rows } = await sql<{ event: number | string; belief: number | string }>`select ${size('event')} as event, ${size('belief')} as belief`.execute(database.db);
+    memo.totals.set('event', Number(rows[0]?.event ?? 0));
+    memo.totals.set('belief', Number(rows[0]?.belief ?? 0));
   }
   const total = memo.totals.get(kind)!;
+  if (total === 0) return [];
   if (total <= pgSample) {
     // The whole subject: exact postings, kept for the rest of the search.
     const key = (column: 'A' | 'B', t: string) => `${kind} ${column} ${t}`;
