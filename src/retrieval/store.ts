@@ -312,7 +312,8 @@ async function postgresPostings(
   if (total === 0) return [];
   if (total <= pgSample) {
     // The whole subject: exact postings, kept for the rest of the search.
-    const key = (column: 'A' | 'B', t: string) => `${kind} ${column} ${t}`;
+    // Own-words searches match bodies only, so their passage lists are partial: kept apart.
+    const key = (column: 'A' | 'B', t: string) => `${kind} ${own ? 'own' : 'all'} ${column} ${t}`;
     const unknown = terms.filter((t) => !memo.postings.has(key('A', t)));
     if (unknown.length) {
       const read = await readRows(unknown, unknown);
