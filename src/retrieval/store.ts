@@ -103,9 +103,11 @@ export interface LexicalQuery {
 
 /**
  * What one search reads once and asks again (with feedback words, within a time window): the subject's
- * size, the words' postings, and (PostgreSQL, large subjects) how many sampled documents hold each word.
+ * size, the words' postings, the documents read, and (PostgreSQL, large subjects) how many sampled
+ * documents hold each word.
  */
 export class LexicalMemo {
+  readonly docs = new Map<number, SearchDoc>();
   readonly totals = new Map<string, number>();
   readonly postings = new Map<string, number[]>();
   readonly counts = new Map<string, { body: number; any: number }>();
@@ -181,19 +183,23 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
   const hits: LexicalHit[] = [];
   for (let from = 0, page = Math.max(q.limit * 2, 100); from < ranked.length && hits.length < q.limit; from += page, page = Math.min(page * 4, 10_000)) {
     const slice = ranked.slice(from, from + page);
-    // By primary key only: the ids come from the subject's own postings (a tenant condition here makes
-    // SQLite walk the tenant's index instead, a million rows in the scale bench).
-    const rows = await database.db
-      .selectFrom('search_docs')
-      .select(columns)
-      .where('id', 'in', slice.map(([id]) => id))
-      .where('occurred_at', '<=', before)
-      .where('occurred_at', '>=', after)
-      .execute();
-    const byId = new Map(rows.map((r) => [Number(r.id), toDoc(r as DocRow)]));
+    // Documents this search already read are not read again (feedback words and the time window rank
+    // mostly the same turns); the others by primary key only: the ids come from the subject's own postings
+    // (a tenant condition here makes SQLite walk the tenant's index instead, a million rows at scale).
+    const unread = slice.map(([id]) => id).filter((id) => !memo.docs.has(id));
+    if (unread.length) {
+      const rows = await database.db
+        .selectFrom('search_docs')
+        .select(columns)
+        .where('id', 'in', unread)
+        .where('occurred_at', '<=', before)
+        .where('occurred_at', '>=', after)
+        .execute();
+      for (const r of rows) memo.docs.set(Number(r.id), toDoc(r as DocRow));
+    }
     for (const [id, score] of slice) {
-      const doc = byId.get(id);
-      if (doc && hits.length < q.limit) hits.push({ doc, score });
+      const doc = memo.docs.get(id);
+      if (doc && doc.occurredAt <= before && doc.occurredAt >= after && hits.length < q.limit) hits.push({ doc, score });
     }
   }
   return hits;
