@@ -34,7 +34,7 @@ export interface NewDoc {
 /**
  * One opaque full-text token per (tenant, subject, kind): put inside every SQLite FTS5 query, it scopes
  * the index lookup itself (PostgreSQL's tsvector holds it too, but its queries name tenant and subject
- * instead: see postgresLexical). Turns' tokens start with z, beliefs' with b (migration 0012 split them).
+ * instead: see postgresPostings). Turns' tokens start with z, beliefs' with b (migration 0012 split them).
  */
 export function scopeToken(tenantId: string, subjectId: string, kind: DocKind): string {
   return `${kind === 'belief' ? 'b' : 'z'}${createHash('sha256').update(`${tenantId}\u0000${subjectId}`).digest('hex').slice(0, 24)}`;
@@ -99,7 +99,6 @@ export interface LexicalQuery {
   /** What the same search has already read; a search asks for the question's words more than once. */
   memo?: LexicalMemo;
 }
-
 
 /**
  * What one search reads once and asks again (with feedback words, within a time window): the subject's
@@ -277,23 +276,23 @@ async function postgresPostings(
   const tsquery = (text: string) => sql`(select to_tsquery('english', ${text}))`;
   /**
    * Per row holding any `matching` word, whether its body (a) and passage (b) hold each `flagged` word;
-   * each row's tsvector read out of TOAST once. With `best`, only the best rows of a time span, ranked
+   * each row's tsvector read out of TOAST once. With `best` (the words' IDFs), only the search's `limit` best rows of its time span, ranked
    * here as lexicalSearch ranks them (a large subject's candidates are too many to send whole).
    */
-  const readRows = async (flagged: string[], matching: string[], best?: { idf: number[]; limit: number; before: number; after: number }) => {
+  const readRows = async (flagged: string[], matching: string[], best?: { idf: number[] }) => {
     const flags = flagged.flatMap((t, i) => [sql`tsv @@ ${tsquery(`${t}:A`)} as ${sql.ref(`a${i}`)}`, sql`tsv @@ ${tsquery(`${t}:B`)} as ${sql.ref(`b${i}`)}`]);
     const matched = sql`
       select ${sql.join([sql`id`, ...flags])}
       from (select id, tsv || ''::tsvector as tsv from search_docs
             where ${subject} and tsv @@ to_tsquery('english', ${matching.map((t) => (own ? `${t}:A` : t)).join(' | ')})
-            ${best ? sql`and occurred_at <= ${best.before} and occurred_at >= ${best.after}` : sql``} offset 0) m`;
+            ${best ? sql`and occurred_at <= ${before} and occurred_at >= ${after}` : sql``} offset 0) m`;
     const rank = (b: NonNullable<typeof best>) =>
       sql.join(
         flagged.map((_, i) => sql`${b.idf[i]!}::float8 * (case when ${sql.ref(`a${i}`)} then ${weight.body} else 0 end + case when ${sql.ref(`b${i}`)} then ${own ? 0 : weight.passage} else 0 end)`),
         sql` + `,
       );
     if (best) {
-      const { rows } = await sql<Record<string, number | boolean>>`select * from (${matched}) f order by ${rank(best)} desc, id desc limit ${best.limit}`.execute(database.db);
+      const { rows } = await sql<Record<string, number | boolean>>`select * from (${matched}) f order by ${rank(best)} desc, id desc limit ${limit}`.execute(database.db);
       return flagged.map((_, i) => ({
         body: rows.filter((r) => r[`a${i}`]).map((r) => Number(r.id)),
         passage: own ? [] : rows.filter((r) => r[`b${i}`]).map((r) => Number(r.id)),
@@ -361,7 +360,7 @@ async function postgresPostings(
     matching.push(t);
   }
   const idfs = terms.map((t) => idf(sampled, df.get(t)!));
-  const read = await readRows(terms, matching, { idf: idfs, limit, before, after });
+  const read = await readRows(terms, matching, { idf: idfs });
   return terms.map((t, i) => ({ ...read[i]!, idf: idfs[i]!, bodyWeight: weight.body }));
 }
 
