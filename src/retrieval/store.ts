@@ -276,8 +276,9 @@ async function postgresPostings(
   const tsquery = (text: string) => sql`(select to_tsquery('english', ${text}))`;
   /**
    * Per row holding any `matching` word, whether its body (a) and passage (b) hold each `flagged` word;
-   * each row's tsvector read out of TOAST once. With `best` (the words' IDFs), only the search's `limit` best rows of its time span, ranked
-   * here as lexicalSearch ranks them (a large subject's candidates are too many to send whole).
+   * each row's tsvector read out of TOAST once. With `best` (the words' IDFs), only the search's `limit`
+   * best rows of its time span, ranked here as lexicalSearch ranks them (a large subject's candidates are
+   * too many to send whole).
    */
   const readRows = async (flagged: string[], matching: string[], best?: { idf: number[] }) => {
     const flags = flagged.flatMap((t, i) => [sql`tsv @@ ${tsquery(`${t}:A`)} as ${sql.ref(`a${i}`)}`, sql`tsv @@ ${tsquery(`${t}:B`)} as ${sql.ref(`b${i}`)}`]);
