@@ -1,7 +1,7 @@
 // Date resolution: each expression, said on Wednesday 2025-06-11, resolves to one UTC day.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeDate, describeMonthDay, durationStart, findDate, findDuration, type Direction } from './dates.js';
+import { describeDate, describeMonthDay, durationStart, findDate, findDuration, findSpan, type Direction } from './dates.js';
 
 const WEDNESDAY = Date.UTC(2025, 5, 11, 15, 30);
 
@@ -97,6 +97,15 @@ describe('findDate', () => {
     assert.deepEqual({ ...found, said: text.slice(found.start, found.end) }, { at: day('2018-06-11'), unit: 'year', start: 13, end: 28, said: 'for seven years' });
     assert.equal(findDuration('I painted it years ago', WEDNESDAY), null);
     assert.equal(durationStart('I live here', WEDNESDAY), null);
+  });
+
+  it('reads a stretch up to now ("in the past two weeks") from that many units back to the end of today', () => {
+    const text = 'How often did I swim in the past two weeks?';
+    const span = findSpan(text, WEDNESDAY)!;
+    assert.deepEqual({ from: span.from, to: span.to, said: text.slice(span.start, span.end) }, { from: day('2025-05-28'), to: day('2025-06-12'), said: 'in the past two weeks' });
+    assert.equal(findSpan('over the last few months', WEDNESDAY)?.from, day('2025-03-11'));
+    assert.equal(findSpan('during the past month', WEDNESDAY)?.from, day('2025-05-11'), 'no count: one unit');
+    assert.equal(findSpan('What did I do last month?', WEDNESDAY), null, '"last month" is the calendar month: findDate reads it');
   });
 
   it('marks years the text named', () => {

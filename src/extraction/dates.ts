@@ -333,6 +333,19 @@ export function findDuration(text: string, occurredAt: number): Omit<ResolvedDat
   return { at: shift(startOfDay(occurredAt), unit, -count(m[1]!.toLowerCase())), unit, start: m.index, end: m.index + m[0].length };
 }
 
+/**
+ * "in the past two weeks", "over the last few months", "during the past month": a stretch of time that
+ * ends now, as a question asks it (unlike "last month", which is the calendar month before this one).
+ * From the start of the day that many units back, to the end of today.
+ */
+export function findSpan(text: string, occurredAt: number): { from: number; to: number; start: number; end: number } | null {
+  const m = new RegExp(`\\b(?:(?:in|over|during|within|for) )?the (?:past|last|previous) (?:${COUNT_RE} )?${UNIT_RE}\\b`, 'i').exec(text);
+  if (!m) return null;
+  const today = startOfDay(occurredAt);
+  const n = m[1] ? count(m[1].toLowerCase()) : 1;
+  return { from: shift(today, m[2]!.toLowerCase(), -n), to: today + DAY, start: m.index, end: m.index + m[0].length };
+}
+
 /** "for five years", "for the past 3 months": when a state that still holds began (day precision). */
 export function durationStart(text: string, occurredAt: number): number | null {
   return findDuration(text, occurredAt)?.at ?? null;

@@ -28,6 +28,20 @@ test('relative and absolute times become windows, and their words leave the term
   assert.deepEqual([year.window?.from, year.window?.to], [Date.UTC(2022, 0, 1), Date.UTC(2023, 0, 1)]);
 });
 
+test('a stretch up to now is a window ending today, not the calendar period before this one', () => {
+  const recent = parseQuery('How many times did I bake something in the past two weeks?', ref);
+  assert.deepEqual([recent.window?.from, recent.window?.to], [Date.UTC(2026, 10, 11), Date.UTC(2026, 10, 26)]);
+  assert.equal(recent.window?.text, 'in the past two weeks');
+  assert.deepEqual(recent.terms, ['times', 'bake']);
+  const lastMonth = parseQuery('What did I bake last month?', ref);
+  assert.deepEqual([lastMonth.window?.from, lastMonth.window?.to], [Date.UTC(2026, 8, 24), Date.UTC(2026, 10, 8)], 'October, a week either side');
+});
+
+test('words that point back at the conversation itself ("I mentioned", "do you remember") are not what it is about', () => {
+  assert.deepEqual(parseQuery('I mentioned a museum trip with a friend; do you remember where?', ref).terms, ['museum', 'trip', 'friend']);
+  assert.deepEqual(parseQuery('How many months have passed since I told you about the wedding?', ref).terms, ['months', 'wedding']);
+});
+
 test('the kind of question points at the predicates that answer it', () => {
   assert.ok(wantedPredicates('Where does she live now?').includes('lives_in'));
   assert.ok(wantedPredicates('What does he do for work?').includes('job_title'));

@@ -1,6 +1,6 @@
 // Reading a search query: its content words, the people it names, and the time it points at. General
 // rules of English questions; nothing here knows any particular data set.
-import { type DateUnit, findDate } from '../extraction/dates.js';
+import { type DateUnit, findDate, findSpan } from '../extraction/dates.js';
 
 /** Words that say how a question is asked, not what it is about: dropped before the index is queried. */
 const stopwords = new Set(
@@ -12,7 +12,8 @@ const stopwords = new Set(
   any some all both each either neither much many more most few other such own same
   can could would should will shall may might must ought not no yes so if too very just also only even ever
   kind sort type way thing things stuff lot lots really quite well maybe perhaps please
-  tell say said know think let like`.split(/\s+/),
+  tell say said know think let like
+  mention mentioned mentioning remember remembered recall recalled told since ago passed total`.split(/\s+/),
 );
 
 export interface TimeWindow {
@@ -54,12 +55,15 @@ const words = (text: string) => text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)
 
 /** Splits a question into what to look for; `reference` is the moment relative dates ("last May") count from. */
 export function parseQuery(query: string, reference: number): ParsedQuery {
-  const date = findDate(query, reference, 'past');
+  // "in the past two weeks" is a stretch up to now; otherwise a date with its unit ("last May").
+  const span = findSpan(query, reference);
+  const date = span ? null : findDate(query, reference, 'past');
   // People place recent things loosely ("a week ago" may be eight days) and mention them a day or two
   // after they happen, so short windows get a margin on each side.
   const margin = date ? windowMargin[date.unit] : 0;
-  const window = date ? { from: date.at - margin, to: windowEnd(date.at, date.unit) + margin, text: query.slice(date.start, date.end) } : null;
-  const rest = date ? `${query.slice(0, date.start)} ${query.slice(date.end)}` : query;
+  const found = span ?? (date ? { from: date.at - margin, to: windowEnd(date.at, date.unit) + margin, start: date.start, end: date.end } : null);
+  const window = found ? { from: found.from, to: found.to, text: query.slice(found.start, found.end) } : null;
+  const rest = found ? `${query.slice(0, found.start)} ${query.slice(found.end)}` : query;
   const terms: string[] = [];
   const names: string[] = [];
   for (const raw of words(rest)) {
