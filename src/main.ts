@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { type Core, createApp, createCore, createWorker } from './app.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/index.js';
+import { missingSubjectTextIndex } from './platform/db/health.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { isAppError } from './platform/errors.js';
 import { type Logger, createLogger } from './platform/log.js';
@@ -32,6 +33,9 @@ async function openMigrated(config: Config, logger: Logger): Promise<Database> {
   const database = await openDatabase(config.database);
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (await missingSubjectTextIndex(database)) {
+    logger.warn('PostgreSQL lacks the btree_gin extension, so search uses a slower full-text index; docs/operations.md says how to add it');
+  }
   return database;
 }
 

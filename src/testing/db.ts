@@ -53,6 +53,20 @@ export function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
+/**
+ * btree_gin (migration 0013) lives in `public`, installed once for every test schema: were a migration to
+ * install it, it would land in that test's schema, and dropping the schema would drop it, and with it the
+ * indexes of every other test schema using it. Concurrent test processes may race to install it.
+ */
+async function installBtreeGin(admin: pg.Client): Promise<void> {
+  try {
+    await admin.query('create extension if not exists btree_gin schema public');
+  } catch (err) {
+    const { rows } = await admin.query(`select 1 from pg_extension where extname = 'btree_gin'`);
+    if (!rows.length) throw err;
+  }
+}
+
 /** A migrated, empty database of the given engine, private to the caller. */
 export async function createTestDatabase(engine: Engine, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
@@ -75,6 +89,7 @@ export async function createTestDatabase(engine: Engine, options: { migrate?: bo
   const schema = `engram_test_${uuidv7(Date.now()).replace(/-/g, '').slice(-16)}`;
   const admin = new pg.Client({ connectionString: testPostgresUrl });
   await admin.connect();
+  await installBtreeGin(admin);
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const url = withSearchPath(testPostgresUrl, schema);

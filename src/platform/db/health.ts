@@ -17,3 +17,13 @@ export async function checkDatabase(database: Database): Promise<DatabaseHealth>
     return { reachable: false, pendingMigrations: [], error: (err as Error).message };
   }
 }
+
+/**
+ * PostgreSQL without btree_gin (migration 0013 could not install it): full-text search matches through
+ * the words-only index, correct but several times slower at scale. False on SQLite.
+ */
+export async function missingSubjectTextIndex(database: Database): Promise<boolean> {
+  if (database.engine !== 'postgres') return false;
+  const { rows } = await sql<{ found: unknown }>`select to_regclass(quote_ident(current_schema()) || '.search_docs_subject_tsv') as found`.execute(database.db);
+  return rows[0]?.found == null;
+}
