@@ -9,6 +9,9 @@ import { sql } from 'kysely';
 import { monthName } from '../src/extraction/dates.js';
 import { countTokens } from '../src/platform/tokens.js';
 import type { Database } from '../src/platform/db/index.js';
+import { fillPassages } from '../src/retrieval/indexing.js';
+import { type NewDoc, indexDocs } from '../src/retrieval/store.js';
+import { createTestApp } from '../src/testing/app.js';
 import { createTestDatabase } from '../src/testing/db.js';
 import { Bm25Index, bm25Tokens } from './bm25.js';
 import { onCleanup, sleep, stopChild } from './processes.js';
@@ -271,7 +274,105 @@ export function lmeDate(text: string): number {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
 }
 
-export async function runLongMemEval(ctx: SuiteContext, server: Server, database: Database, limit: number, types: string[] | null): Promise<BenchCase[]> {
+/** One user turn of a haystack: its id is `<question>/<session index>/<turn index>`. */
+interface LmeTurn {
+  id: string;
+  session: number;
+  at: number;
+  text: string;
+}
+
+/** A haystack stored as one subject, and how to ask it the question. */
+interface LmeLoaded {
+  search(query: string, askedAt: number): Promise<SearchItem[]>;
+  ingestMs: number;
+  processMs: number;
+  failed: number;
+}
+
+/**
+ * Through a real server: sessions and turns over HTTP, then the pipeline processes them (beliefs
+ * included), as an application would send them.
+ */
+function lmeOverHttp(ctx: SuiteContext, server: Server, database: Database) {
+  return async (q: LmeItem, turns: LmeTurn[]): Promise<LmeLoaded> => {
+    const user = (await call<{ user_id: string }>(server, '/external/onboarding', { external_id: `lme-${q.question_id}` })).user_id;
+    const sessionIds: (string | undefined)[] = [];
+    for (const [s] of q.haystack_sessions.entries()) {
+      const userTurns = turns.filter((t) => t.session === s).length;
+      sessionIds.push(
+        userTurns ? (await call<{ session_id: string }>(server, '/external/sessions', { user_id: user, session_type: 'chat', expected_episode_count: userTurns })).session_id : undefined,
+      );
+    }
+    const envelopes = turns.map((t) => ({
+      envelope_id: t.id,
+      session_id: sessionIds[t.session],
+      user_id: user,
+      input_type: 'conversation_turn',
+      timestamp: new Date(t.at).toISOString(),
+      data: { speaker: 'user', text: t.text },
+    }));
+    const started = performance.now();
+    await pool(envelopes, 8, async (e) => void (await call(server, '/external/input', e)));
+    const ingestMs = performance.now() - started;
+    const processed = await waitProcessed(ctx, database);
+    return {
+      search: async (query, askedAt) =>
+        (await call<{ items: SearchItem[] }>(server, '/external/search', { user_id: user, query, top_k: 100, asked_at: new Date(askedAt).toISOString() })).items,
+      ingestMs,
+      processMs: processed.ms,
+      failed: processed.failed,
+    };
+  };
+}
+
+/**
+ * Straight into the search index of an in-process core (`--longmemeval-ingest direct`): each turn with
+ * its passage, as accepting it would index it, but no pipeline (so no beliefs) and no HTTP. On SQLite it
+ * reproduces the HTTP run's recall (LongMemEval's user turns yield few beliefs) in seconds instead of half
+ * an hour: a quick check of a ranking change.
+ */
+async function lmeDirect(ctx: SuiteContext): Promise<{ load: (q: LmeItem, turns: LmeTurn[]) => Promise<LmeLoaded>; close: () => Promise<void> }> {
+  const db = await createTestDatabase(ctx.engine);
+  const dropDb = onCleanup(() => db.cleanup());
+  const app = await createTestApp(db);
+  const tenantId = 'lme-direct';
+  return {
+    load: async (q, turns) => {
+      const subjectId = q.question_id;
+      const docs: NewDoc[] = turns.map((t) => ({
+        kind: 'event',
+        refId: t.id,
+        subjectId,
+        envelopeId: t.id,
+        sessionId: `${subjectId}/${t.session}`,
+        speaker: 'user',
+        occurredAt: t.at,
+        body: t.text,
+      }));
+      const started = performance.now();
+      fillPassages(docs);
+      for (let i = 0; i < docs.length; i += 500) await indexDocs(db.database.db, tenantId, docs.slice(i, i + 500));
+      return {
+        search: async (query, askedAt) => (await app.core.search.search(tenantId, subjectId, { query, topK: 100, askedAt })).items,
+        ingestMs: performance.now() - started,
+        processMs: 0,
+        failed: 0,
+      };
+    },
+    close: async () => {
+      await app.http.close();
+      await dropDb();
+    },
+  };
+}
+
+export async function runLongMemEval(
+  ctx: SuiteContext,
+  ingest: { mode: 'http' | 'direct'; load: (q: LmeItem, turns: LmeTurn[]) => Promise<LmeLoaded> },
+  limit: number,
+  types: string[] | null,
+): Promise<BenchCase[]> {
   const file = join(dataDir, 'longmemeval', 'longmemeval_s_cleaned.498q.json.gz');
   const items = (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as LmeItem[])
     .filter((q) => !q.question_id.endsWith('_abs') && (!types || types.includes(q.question_type)))
@@ -280,48 +381,29 @@ export async function runLongMemEval(ctx: SuiteContext, server: Server, database
   const engram = { all: tally(), byType: new Map<string, RecallTally>() };
   const base = { all: tally(), byType: new Map<string, RecallTally>() };
   const searchMs: number[] = [];
-  let turns = 0;
+  let turnCount = 0;
   let ingestMs = 0;
   let processMs = 0;
   let failed = 0;
   for (const [n, q] of items.entries()) {
-    const user = (await call<{ user_id: string }>(server, '/external/onboarding', { external_id: `lme-${q.question_id}` })).user_id;
-    // The user's side of each session, as the official retrieval setup indexes it.
-    const sessionIds: (string | undefined)[] = [];
-    for (const session of q.haystack_sessions) {
-      const userTurns = session.filter((t) => t.role === 'user' && t.content.trim()).length;
-      sessionIds.push(
-        userTurns ? (await call<{ session_id: string }>(server, '/external/sessions', { user_id: user, session_type: 'chat', expected_episode_count: userTurns })).session_id : undefined,
-      );
-    }
-    const envelopes = q.haystack_sessions.flatMap((session, s) =>
+    // The user's side of each session, as the official retrieval setup indexes it, dated by its session.
+    const turns: LmeTurn[] = q.haystack_sessions.flatMap((session, s) =>
       session
         .map((t, i) => ({ t, i }))
         .filter(({ t }) => t.role === 'user' && t.content.trim())
-        .map(({ t, i }) => ({
-          envelope_id: `${q.question_id}/${s}/${i}`,
-          session_id: sessionIds[s],
-          user_id: user,
-          input_type: 'conversation_turn',
-          timestamp: new Date(lmeDate(q.haystack_dates[s]!) + i * 1000).toISOString(),
-          data: { speaker: 'user', text: t.content },
-        })),
+        .map(({ t, i }) => ({ id: `${q.question_id}/${s}/${i}`, session: s, at: lmeDate(q.haystack_dates[s]!) + i * 1000, text: t.content })),
     );
-    const started = performance.now();
-    await pool(envelopes, 8, async (e) => void (await call(server, '/external/input', e)));
-    ingestMs += performance.now() - started;
-    turns += envelopes.length;
-    const processed = await waitProcessed(ctx, database);
-    processMs += processed.ms;
-    failed += processed.failed;
+    const loaded = await ingest.load(q, turns);
+    ingestMs += loaded.ingestMs;
+    processMs += loaded.processMs;
+    failed += loaded.failed;
+    turnCount += turns.length;
 
-    const sessionOf = (envelopeId: string) => q.haystack_session_ids[Number(envelopeId.split('/')[1])]!;
-    const res = await timed(searchMs, () =>
-      call<{ items: SearchItem[] }>(server, '/external/search', { user_id: user, query: q.question, top_k: 100, asked_at: new Date(lmeDate(q.question_date)).toISOString() }),
-    );
-    const ranked = distinct(res.items.flatMap((i) => i.evidence).map(sessionOf));
+  const sessionOf = (envelopeId: string) => q.haystack_session_ids[Number(envelopeId.split('/')[1])]!;
+    const found = await timed(searchMs, () => loaded.search(q.question, lmeDate(q.question_date)));
+    const ranked = distinct(found.flatMap((i) => i.evidence).map(sessionOf));
     const baseline = new Bm25Index<string>();
-    for (const e of envelopes) baseline.add(e.envelope_id, e.data.text);
+    for (const t of turns) baseline.add(t.id, t.text);
     const baseRanked = distinct(baseline.search(q.question, 300).map(sessionOf));
     const answers = q.answer_session_ids;
     const recall = (ids: string[]) =>
@@ -344,20 +426,23 @@ export async function runLongMemEval(ctx: SuiteContext, server: Server, database
   return [
     {
       name: 'LongMemEval_S session recall',
-      params: { questions: items.length, turns, question_types: types ? types.join(',') : 'all' },
+      params: { questions: items.length, turns: turnCount, question_types: types ? types.join(',') : 'all', ingest: ingest.mode },
       metrics: {
         engram: averages(engram.all),
         bm25_baseline: averages(base.all),
         engram_any5_by_type: byType(engram),
         bm25_any5_by_type: byType(base),
         search_latency_ms: { p50: summarizeLatencies(searchMs).p50, p95: summarizeLatencies(searchMs).p95 },
-        ingest_turns_per_s: round(turns / (ingestMs / 1000), 0),
+        ingest_turns_per_s: round(turnCount / (ingestMs / 1000), 0),
         processing_wait_s: round(processMs / 1000, 1),
         failed_events: failed,
       },
       notes: [
         'Each question\'s haystack is one subject; its user turns are ingested (as the official retrieval setup indexes them), dated by their session. Abstention (_abs) questions are skipped.',
-        'Search: /external/search with the question, top_k 100, asked_at the question date (relative dates count from it); sessions ranked by the first item that comes from them. all@k: every answer session among the first k sessions; any@k: at least one.',
+        ingest.mode === 'http'
+          ? 'Ingest over HTTP into a real engram serve, processed by its pipeline; search through /external/search.'
+          : 'Ingest direct: each turn written with its passage straight into the search index of an in-process core (no HTTP, no pipeline, so no beliefs); search through the same core as /external/search.',
+        'Search: the question, top_k 100, asked_at the question date (relative dates count from it); sessions ranked by the first item that comes from them. all@k: every answer session among the first k sessions; any@k: at least one.',
         'No as_of filter: in 43 of the 132 temporal-reasoning questions (and one knowledge-update question) an evidence session is dated after the question date, a quirk of the data.',
         'BM25 baseline: one document per user turn, sessions ranked the same way.',
       ],
@@ -390,6 +475,7 @@ export const retrievalSuite: Suite = {
     datasets: 'comma-separated: locomo, longmemeval, scale (default all three)',
     limit: 'at most this many LoCoMo conversations and LongMemEval questions (default all)',
     'question-types': 'LongMemEval question types to run, comma-separated (default all)',
+    'longmemeval-ingest': 'http (default: a real server and its pipeline, ~30 min) or direct (turns straight into the search index, no beliefs, ~20 s)',
     'scale-subjects': 'subjects of the scale corpus (default 1000)',
     'scale-per-subject': 'memories per subject (default 1000)',
     'big-subject': 'memories of the one big subject (default 100000)',
@@ -399,16 +485,30 @@ export const retrievalSuite: Suite = {
     const all = ['locomo', 'longmemeval', 'scale'];
     const datasets = (ctx.options.get('datasets') ?? all.join(',')).split(',');
     const limit = Math.floor(Number(ctx.options.get('limit') ?? Number.MAX_SAFE_INTEGER));
+    const lmeIngest = ctx.options.get('longmemeval-ingest') ?? 'http';
+    if (lmeIngest !== 'http' && lmeIngest !== 'direct') throw new Error(`--longmemeval-ingest must be http or direct, got "${lmeIngest}"`);
     // A partial run writes its own file (retrieval-<engine>-locomo.json, …-limit3.json), never over a whole run's.
     const partial = [
       ...(all.every((d) => datasets.includes(d)) ? [] : all.filter((d) => datasets.includes(d))),
       ...(ctx.options.has('limit') ? [`limit${limit}`] : []),
       ...(ctx.options.has('question-types') ? ['some-types'] : []),
+      ...(lmeIngest === 'direct' ? ['direct'] : []),
     ];
     const cases: BenchCase[] = [];
     if (datasets.includes('locomo')) cases.push(...(await withServer(ctx, (server, db) => runLocomo(ctx, server, db, limit))));
     const types = ctx.options.get('question-types')?.split(',') ?? null;
-    if (datasets.includes('longmemeval')) cases.push(...(await withServer(ctx, (server, db) => runLongMemEval(ctx, server, db, limit, types))));
+    if (datasets.includes('longmemeval')) {
+      if (lmeIngest === 'direct') {
+        const direct = await lmeDirect(ctx);
+        try {
+          cases.push(...(await runLongMemEval(ctx, { mode: 'direct', load: direct.load }, limit, types)));
+        } finally {
+          await direct.close();
+        }
+      } else {
+        cases.push(...(await withServer(ctx, (server, db) => runLongMemEval(ctx, { mode: 'http', load: lmeOverHttp(ctx, server, db) }, limit, types))));
+      }
+    }
     if (datasets.includes('scale')) cases.push(...(await runScale(ctx, scaleParams(ctx.options))));
     return {
       cases,
