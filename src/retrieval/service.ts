@@ -59,6 +59,44 @@ const feedback = { docs: 5, terms: 5 };
 // what one person said to the other.
 const boosts = { speaker: 0.15, time: 0.6, superseded: -0.5 };
 
+/** How many of the best hits are reordered to cover the question's words, and from how many. */
+const cover = { take: 30, from: 60, bonus: 0.5 };
+
+/**
+ * A question that joins two things ("how long between the trip and the wedding?") is answered by turns
+ * that each say one of them, and the best-scored turns often all say the same one. The first `cover.take`
+ * hits are picked greedily from the best `cover.from`, each scored up by `cover.bonus` times the share of
+ * the question's words that its text holds and no hit picked before it held, so the top covers the
+ * question's parts before it repeats one. Hits that hold none of the words (found through their passage,
+ * a vector, a belief's predicate) keep their score. Measured: LoCoMo recall@5 64.2 → 66.1%,
+ * LongMemEval_S all@5 86.3 → 86.8%; recall@10 and answer coverage unchanged.
+ */
+export function coverFirst<T extends { score: number }>(sorted: T[], text: (hit: T) => string, terms: string[]): T[] {
+  if (terms.length < 2) return sorted;
+  const pool = sorted.slice(0, cover.from);
+  const words = pool.map((hit) => matchedTerms(terms, text(hit)));
+  const covered = new Set<string>();
+  const taken = new Set<number>();
+  const picked: T[] = [];
+  while (picked.length < Math.min(cover.take, pool.length)) {
+    let best = -1;
+    let bestValue = -Infinity;
+    pool.forEach((hit, i) => {
+      if (taken.has(i)) return;
+      const fresh = words[i]!.filter((w) => !covered.has(w)).length;
+      const value = hit.score * (1 + (cover.bonus * fresh) / terms.length);
+      if (value > bestValue) {
+        bestValue = value;
+        best = i;
+      }
+    });
+    taken.add(best);
+    picked.push(pool[best]!);
+    for (const w of words[best]!) covered.add(w);
+  }
+  return [...picked, ...pool.filter((_, i) => !taken.has(i)), ...sorted.slice(pool.length)];
+}
+
 interface Candidate {
   doc: SearchDoc;
   rrf: number;
@@ -161,9 +199,10 @@ export class SearchService {
       scored.push({ c, belief, score: c.rrf * factor });
     }
     scored.sort((a, b) => b.score - a.score || b.c.doc.occurredAt - a.c.doc.occurredAt);
+    const ranked = coverFirst(scored, (x) => x.c.doc.body, terms);
     // Only the hits returned are described.
     const searched = [...terms, ...extra];
-    const items = scored.slice(0, req.topK).map(({ c, belief, score }): SearchItem => {
+    const items = ranked.slice(0, req.topK).map(({ c, belief, score }): SearchItem => {
       // Found by words, but none of them its own: the turns around it (its passage) held them.
       if (c.signals.has('lexical') && c.doc.kind === 'event' && !matchedTerms(searched, c.doc.body).length) c.signals.add('passage');
       return {
