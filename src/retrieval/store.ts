@@ -275,6 +275,8 @@ async function postgresPostings(
   // stopword). As a sub-select it is made once per query, not once per row; the match keeps the plain
   // call, which the planner reads to choose between the subject's rows and the GIN index.
   const tsquery = (text: string) => sql`(select to_tsquery('english', ${text}))`;
+  /** How many documents of a kind the subject has, counted up to one more than `pgSample`. */
+  const size = (k: DocKind) => sql`(select count(*) from (select 1 from search_docs where tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${k} limit ${pgSample + 1}) s)`;
   /**
    * Per row holding any `matching` word, whether its body (a) and passage (b) hold each `flagged` word;
    * each row's tsvector read out of TOAST once. With `best` (the words' IDFs), only the search's `limit`
@@ -283,11 +285,15 @@ async function postgresPostings(
    */
   const readRows = async (flagged: string[], matching: string[], best?: { idf: number[] }) => {
     const flags = flagged.flatMap((t, i) => [sql`tsv @@ ${tsquery(`${t}:A`)} as ${sql.ref(`a${i}`)}`, sql`tsv @@ ${tsquery(`${t}:B`)} as ${sql.ref(`b${i}`)}`]);
+    // A search's first read does not know yet whether the subject is small: it counts it in the same
+    // query and matches its rows only if it is (one round trip instead of two for most subjects).
+    const sizing = !best && !memo.totals.has(kind);
     const matched = sql`
       select ${sql.join([sql`id`, ...flags])}
       from (select id, tsv || ''::tsvector as tsv from search_docs
             where ${subject} and tsv @@ to_tsquery('english', ${matching.map((t) => (own ? `${t}:A` : t)).join(' | ')})
-            ${best ? sql`and occurred_at <= ${before} and occurred_at >= ${after}` : sql``} offset 0) m`;
+            ${best ? sql`and occurred_at <= ${before} and occurred_at >= ${after}` : sql``}
+            ${sizing ? sql`and ${size(kind)} <= ${pgSample}` : sql``} offset 0) m`;
     const rank = (b: NonNullable<typeof best>) =>
       sql.join(
         flagged.map((_, i) => sql`${b.idf[i]!}::float8 * (case when ${sql.ref(`a${i}`)} then ${weight.body} else 0 end + case when ${sql.ref(`b${i}`)} then ${own ? 0 : weight.passage} else 0 end)`),
@@ -305,30 +311,34 @@ async function postgresPostings(
       sql`coalesce(array_agg(id) filter (where ${sql.ref(`a${i}`)}), '{}') as ${sql.ref(`a${i}`)}`,
       sql`coalesce(array_agg(id) filter (where ${sql.ref(`b${i}`)}), '{}') as ${sql.ref(`b${i}`)}`,
     ]);
-    const { rows } = await sql<Record<string, (number | string)[]>>`select ${sql.join(lists)} from (${matched}) f`.execute(database.db);
-    return flagged.map((_, i) => ({ body: rows[0]![`a${i}`]!.map(Number), passage: own ? [] : rows[0]![`b${i}`]!.map(Number) }));
+    // Both kinds' sizes at once: a search asks for turns and then for beliefs.
+    const sizes = sizing ? [sql`${size('event')} as size_event`, sql`${size('belief')} as size_belief`] : [];
+    const { rows } = await sql<Record<string, (number | string)[] | number | string>>`select ${sql.join([...lists, ...sizes])} from (${matched}) f`.execute(database.db);
+    const row = rows[0]!;
+    if (sizing) {
+      memo.totals.set('event', Number(row.size_event));
+      memo.totals.set('belief', Number(row.size_belief));
+    }
+    const ids = (column: string) => (row[column] as (number | string)[]).map(Number);
+    return flagged.map((_, i) => ({ body: ids(`a${i}`), passage: own ? [] : ids(`b${i}`) }));
   };
-  if (!memo.totals.has(kind)) {
-    // Both kinds at once: a search asks for turns and then for beliefs.
-    const size = (k: DocKind) => sql`(select count(*) from (select 1 from search_docs where tenant_id = ${tenantId} and subject_id = ${subjectId} and kind = ${k} limit ${pgSample + 1}) s)`;
-    const { rows } = await sql<{ event: number | string; belief: number | string }>`select ${size('event')} as event, ${size('belief')} as belief`.execute(database.db);
-    memo.totals.set('event', Number(rows[0]?.event ?? 0));
-    memo.totals.set('belief', Number(rows[0]?.belief ?? 0));
-  }
+  // The whole subject, when it is small: exact postings, kept for the rest of the search. Own-words
+  // searches match bodies only, so their passage lists are partial: kept apart.
+  const key = (column: 'A' | 'B', t: string) => `${kind} ${own ? 'own' : 'all'} ${column} ${t}`;
+  const readWhole = async (unknown: string[]) => {
+    const read = await readRows(unknown, unknown);
+    if (memo.totals.get(kind)! > pgSample) return;
+    unknown.forEach((t, i) => {
+      memo.postings.set(key('A', t), read[i]!.body);
+      memo.postings.set(key('B', t), read[i]!.passage);
+    });
+  };
+  if (!memo.totals.has(kind)) await readWhole(terms);
   const total = memo.totals.get(kind)!;
   if (total === 0) return [];
   if (total <= pgSample) {
-    // The whole subject: exact postings, kept for the rest of the search.
-    // Own-words searches match bodies only, so their passage lists are partial: kept apart.
-    const key = (column: 'A' | 'B', t: string) => `${kind} ${own ? 'own' : 'all'} ${column} ${t}`;
     const unknown = terms.filter((t) => !memo.postings.has(key('A', t)));
-    if (unknown.length) {
-      const read = await readRows(unknown, unknown);
-      unknown.forEach((t, i) => {
-        memo.postings.set(key('A', t), read[i]!.body);
-        memo.postings.set(key('B', t), read[i]!.passage);
-      });
-    }
+    if (unknown.length) await readWhole(unknown);
     return terms.flatMap((t) => {
       const body = memo.postings.get(key('A', t))!;
       const passage = own ? [] : memo.postings.get(key('B', t))!;
