@@ -57,3 +57,8 @@ test('feedback words are the ones at least two of the best texts share, most sha
   assert.deepEqual(feedbackTerms(texts, ['adopted', 'caroline'], 5), ['shelter', 'puppy']);
   assert.deepEqual(feedbackTerms(texts, ['puppy', 'shelter'], 5), []);
 });
+
+test('feedback leaves out what every conversation says (thanks, great, awesome) and the attachment markup', () => {
+  const texts = ['Great news, thanks! [shared: a sketch of the harbour]', 'Awesome, thanks! The harbour sketch is great.', 'Great! [shared: harbour at dawn]'];
+  assert.deepEqual(feedbackTerms(texts, [], 5), ['harbour', 'sketch']);
+});

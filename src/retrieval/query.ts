@@ -108,6 +108,16 @@ export function wantedPredicates(query: string): string[] {
 }
 
 /**
+ * What people say in any conversation, whatever it is about: greetings, thanks, praise, agreement. The
+ * best turns share them because every turn does, so they say nothing of a question's topic (and, said in
+ * most turns, cost the most to look up).
+ */
+const chatter = new Set(
+  `hey hello thanks thank wow awesome amazing cool great good nice glad sounds totally super really yeah yep sure
+  love lovely wonderful fantastic incredible happy fun okay right bye definitely absolutely`.split(/\s+/),
+);
+
+/**
  * Words that the best matches share beyond the query's own (pseudo-relevance feedback): a question's
  * topic is usually said with more words than the question uses. Only words found in at least two of the
  * texts, most frequent first.
@@ -116,7 +126,9 @@ export function feedbackTerms(texts: string[], exclude: string[], limit: number)
   const skip = new Set(exclude.map((w) => w.toLowerCase()));
   const counts = new Map<string, number>();
   for (const text of texts) {
-    const seen = new Set((text.toLowerCase().match(/[\p{L}]{3,}/gu) ?? []).filter((w) => !stopwords.has(w) && !skip.has(w)));
+    // "[shared: …]" is how an attachment's description is indexed (indexing.ts), not something said.
+    const said = text.toLowerCase().replace(/\[shared:/gu, ' ');
+    const seen = new Set((said.match(/[\p{L}]{3,}/gu) ?? []).filter((w) => !stopwords.has(w) && !chatter.has(w) && !skip.has(w)));
     for (const w of seen) counts.set(w, (counts.get(w) ?? 0) + 1);
   }
   return [...counts.entries()].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([w]) => w);
