@@ -138,6 +138,24 @@ const candidateFloor = 2_000;
  */
 const pgSample = 2_000;
 
+/** At most this many ids of a time window are read up front (see lexicalSearch). */
+const windowRead = 5_000;
+
+/** The ids of a subject's documents of a kind said within [after, before], or null if more than `max`. */
+async function idsWithin(database: Database, tenantId: string, subjectId: string, kind: DocKind, after: number, before: number, max: number): Promise<Set<number> | null> {
+  const rows = await database.db
+    .selectFrom('search_docs')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .where('kind', '=', kind)
+    .where('occurred_at', '>=', after)
+    .where('occurred_at', '<=', before)
+    .limit(max + 1)
+    .execute();
+  return rows.length > max ? null : new Set(rows.map((r) => Number(r.id)));
+}
+
 const safeTerm = (t: string) => t.replace(/[^\p{L}\p{N}]+/gu, '');
 
 /** Inverse document frequency, as BM25 has it. */
@@ -178,7 +196,13 @@ export async function lexicalSearch(database: Database, tenantId: string, subjec
   // The best of the wanted time, read a page at a time until enough are found. Pages grow (to at most
   // 10,000 ids, well under SQLite's limit of bound values), so a time filter that keeps few of the best
   // costs a few reads, not hundreds.
-  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+  let ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+  // A time window ("last May") keeps few of the best: the ids said within it come first, from the
+  // subject's time index, and only those are read (unless the window holds very many of them).
+  if (q.after !== undefined) {
+    const within = await idsWithin(database, tenantId, subjectId, q.kind, after, before, windowRead);
+    if (within) ranked = ranked.filter(([id]) => within.has(id));
+  }
   const hits: LexicalHit[] = [];
   for (let from = 0, page = Math.max(q.limit * 2, 100); from < ranked.length && hits.length < q.limit; from += page, page = Math.min(page * 4, 10_000)) {
     const slice = ranked.slice(from, from + page);
