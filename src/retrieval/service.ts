@@ -133,24 +133,21 @@ export class SearchService {
     lexEvents.forEach((h, i) => add(h.doc, i, weights.lexicalEvent, 'lexical'));
     // Pseudo-relevance feedback: the words the best turns share widen the query once.
     const extra = feedbackTerms(lexEvents.slice(0, feedback.docs).map((h) => h.doc.body), [...terms, ...speakerWords], feedback.terms);
-    // "What did I plant two weeks ago?": the question's words within its time window.
-    const window = parsed.window ? { from: parsed.window.from, to: Math.min(parsed.window.to, before ?? Number.MAX_SAFE_INTEGER) } : null;
-    // The lists below need only the question and the first list: they are read at once (PostgreSQL
-    // answers them on separate connections) and fused in a fixed order, so that ties fall the same way.
-    const [expanded, lexBeliefs, fitting, inWindow] = await Promise.all([
-      extra.length ? lexicalSearch(database, tenantId, subjectId, { terms: [...terms, ...extra], kind: 'event', limit: depth, memo, ...until }) : [],
-      lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, memo, ...until }),
-      // "Where does she live?" shares no word with "lives in Porto" but asks for exactly that kind of fact.
-      currentBeliefDocs(db, tenantId, subjectId, wantedPredicates(req.query), 10),
-      window
-        ? lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, before: window.to - 1, after: window.from, ownWordsOnly: before !== undefined, memo })
-        : [],
-    ]);
-    expanded.forEach((h, i) => add(h.doc, i, weights.feedback, 'lexical'));
+    if (extra.length) {
+      const expanded = await lexicalSearch(database, tenantId, subjectId, { terms: [...terms, ...extra], kind: 'event', limit: depth, memo, ...until });
+      expanded.forEach((h, i) => add(h.doc, i, weights.feedback, 'lexical'));
+    }
+    const lexBeliefs = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'belief', limit: 20, memo, ...until });
     lexBeliefs.forEach((h, i) => add(h.doc, i, weights.lexicalBelief, 'lexical'));
+    // "Where does she live?" shares no word with "lives in Porto" but asks for exactly that kind of fact.
+    const fitting = await currentBeliefDocs(db, tenantId, subjectId, wantedPredicates(req.query), 10);
     fitting.filter((d) => before === undefined || d.occurredAt <= before).forEach((d, i) => add(d, i, weights.predicate, 'predicate'));
-    if (window) {
-      // When none of the words match there ("What did she do last May?"), what was said then by whoever the question names.
+
+    // "What did I plant two weeks ago?": the question's words within its time window; when none match
+    // there ("What did she do last May?"), what was said then by whoever the question names.
+    if (parsed.window) {
+      const window = { from: parsed.window.from, to: Math.min(parsed.window.to, before ?? Number.MAX_SAFE_INTEGER) };
+      const inWindow = await lexicalSearch(database, tenantId, subjectId, { terms, kind: 'event', limit: depth, before: window.to - 1, after: window.from, ownWordsOnly: before !== undefined, memo });
       const then = inWindow.length ? inWindow.map((h) => h.doc) : await eventsInWindow(db, tenantId, subjectId, window, speakers, depth);
       then.forEach((d, i) => add(d, i, weights.window, 'time'));
     }
