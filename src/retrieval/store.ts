@@ -158,6 +158,21 @@ async function idsWithin(database: Database, tenantId: string, subjectId: string
 
 const safeTerm = (t: string) => t.replace(/[^\p{L}\p{N}]+/gu, '');
 
+/**
+ * The rarest words, as many as together are held by at most `budget` documents (by `count`), and always
+ * the rarest one: what a large subject matches in full (see largeSubject, pgSample).
+ */
+function rarestWithin(terms: string[], count: (term: string) => number, budget: number): string[] {
+  const chosen: string[] = [];
+  let covered = 0;
+  for (const term of [...terms].sort((a, b) => count(a) - count(b))) {
+    covered += count(term);
+    if (chosen.length && covered > budget) break;
+    chosen.push(term);
+  }
+  return chosen;
+}
+
 /** Inverse document frequency, as BM25 has it. */
 const idf = (total: number, df: number) => Math.log(1 + (total - df + 0.5) / (df + 0.5));
 
@@ -254,16 +269,9 @@ async function sqlitePostings(database: Database, scope: string, terms: string[]
   // Every word's own-words postings first: how many turns say a word orders the words by rarity.
   const inBody = new Map<string, number[]>();
   for (const term of terms) inBody.set(term, await postings('body', term));
-  const inPassages = new Set<string>(own ? [] : terms);
-  if (!own && total >= largeSubject) {
-    inPassages.clear();
-    let covered = 0;
-    for (const term of [...terms].sort((a, b) => inBody.get(a)!.length - inBody.get(b)!.length)) {
-      covered += inBody.get(term)!.length;
-      if (inPassages.size && covered > Math.max(total * candidateShare, candidateFloor)) break;
-      inPassages.add(term);
-    }
-  }
+  const inPassages = new Set<string>(
+    own ? [] : total >= largeSubject ? rarestWithin(terms, (t) => inBody.get(t)!.length, Math.max(total * candidateShare, candidateFloor)) : terms,
+  );
   const words: WordPostings[] = [];
   for (const term of terms) {
     const body = inBody.get(term)!;
@@ -388,13 +396,7 @@ async function postgresPostings(
   const sampled = memo.totals.get(`${kind} sample`)!;
   const df = new Map(terms.map((t) => [t, own ? memo.counts.get(countKey(t))!.body : memo.counts.get(countKey(t))!.any]));
   // Words the sample lacks may still be in older rows: they are the rarest of all, so they stay.
-  const matching: string[] = [];
-  let covered = 0;
-  for (const t of [...terms].sort((a, b) => df.get(a)! - df.get(b)!)) {
-    covered += df.get(t)!;
-    if (matching.length && covered > sampled * candidateShare) break;
-    matching.push(t);
-  }
+  const matching = rarestWithin(terms, (t) => df.get(t)!, sampled * candidateShare);
   const idfs = terms.map((t) => idf(sampled, df.get(t)!));
   const read = await readRows(terms, matching, { idf: idfs });
   return terms.map((t, i) => ({ ...read[i]!, idf: idfs[i]!, bodyWeight: weight.body }));
