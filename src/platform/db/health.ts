@@ -1,7 +1,7 @@
 // Database readiness: reachable, and the schema at the latest migration.
 import { sql } from 'kysely';
 import type { Database } from './index.js';
-import { pendingMigrations } from './migrate.js';
+import { pendingMigrations, relationExists } from './migrate.js';
 
 export interface DatabaseHealth {
   reachable: boolean;
@@ -23,7 +23,5 @@ export async function checkDatabase(database: Database): Promise<DatabaseHealth>
  * the words-only index, correct but several times slower at scale. False on SQLite.
  */
 export async function missingSubjectTextIndex(database: Database): Promise<boolean> {
-  if (database.engine !== 'postgres') return false;
-  const { rows } = await sql<{ found: unknown }>`select to_regclass(quote_ident(current_schema()) || '.search_docs_subject_tsv') as found`.execute(database.db);
-  return rows[0]?.found == null;
+  return database.engine === 'postgres' && !(await relationExists(database, database.db, 'search_docs_subject_tsv'));
 }

@@ -17,17 +17,18 @@ const POSTGRES_LOCK = '3853314791062309107';
 
 const known = Object.keys(migrations).sort();
 
-async function tableExists(database: Database, db: Kysely<any>): Promise<boolean> {
+/** Whether a table or index of this name exists: on PostgreSQL in the current schema, never another's. */
+export async function relationExists(database: Database, db: Kysely<any>, name: string): Promise<boolean> {
   const { rows } =
     database.engine === 'postgres'
-      ? await sql<{ found: unknown }>`select to_regclass(quote_ident(current_schema()) || '.' || ${TABLE}) as found`.execute(db)
-      : await sql<{ found: unknown }>`select name as found from sqlite_master where type = 'table' and name = ${TABLE}`.execute(db);
+      ? await sql<{ found: unknown }>`select to_regclass(quote_ident(current_schema()) || '.' || ${name}) as found`.execute(db)
+      : await sql<{ found: unknown }>`select name as found from sqlite_master where name = ${name}`.execute(db);
   return rows[0]?.found != null;
 }
 
 /** Names of applied migrations, checked against the known ones: an unknown name means this is older code than the database. */
 async function applied(database: Database, db: Kysely<any>): Promise<string[]> {
-  if (!(await tableExists(database, db))) return [];
+  if (!(await relationExists(database, db, TABLE))) return [];
   const rows = await db.selectFrom(TABLE).select('name').execute();
   const names = rows.map((r) => r.name as string).sort();
   const unknown = names.filter((n) => !known.includes(n));
