@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import { monthName } from '../src/extraction/dates.js';
+import { spokenDay } from '../src/extraction/dates.js';
 import { countTokens } from '../src/platform/tokens.js';
 import type { Database } from '../src/platform/db/index.js';
 import { fillPassages } from '../src/retrieval/indexing.js';
@@ -127,9 +127,6 @@ function coverage(answer: string, text: string): number | null {
   return wanted.filter((w) => present.has(w)).length / wanted.length;
 }
 
-/** The day as the context writes it ("8 May 2023"), so that both sides are packed alike. */
-const spokenDay = (ms: number) => `${new Date(ms).getUTCDate()} ${monthName(ms)} ${new Date(ms).getUTCFullYear()}`;
-
 /** The baseline's context: its top turns, dated, packed while they fit the budget. */
 function packTurns(lines: string[], budget: number): string {
   const kept: string[] = [];
@@ -187,6 +184,7 @@ export async function runLocomo(ctx: SuiteContext, server: Server, database: Dat
     for (const s of sessions) {
       for (const t of s.turns) {
         const text = `${t.speaker}: ${t.text}${t.blip_caption ? ` [shared: ${t.blip_caption}]` : ''}`;
+        // Dated as the context writes a day, so that both sides are packed alike.
         baseline.add({ id: t.dia_id, line: `- [${spokenDay(s.at)}] ${text}` }, text);
       }
     }
@@ -399,7 +397,7 @@ export async function runLongMemEval(
     failed += loaded.failed;
     turnCount += turns.length;
 
-  const sessionOf = (envelopeId: string) => q.haystack_session_ids[Number(envelopeId.split('/')[1])]!;
+    const sessionOf = (envelopeId: string) => q.haystack_session_ids[Number(envelopeId.split('/')[1])]!;
     const found = await timed(searchMs, () => loaded.search(q.question, lmeDate(q.question_date)));
     const ranked = distinct(found.flatMap((i) => i.evidence).map(sessionOf));
     const baseline = new Bm25Index<string>();

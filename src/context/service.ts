@@ -4,7 +4,7 @@
 import type { BeliefService, BeliefWithEvidence } from '../beliefs/service.js';
 import type { Episode } from '../episodes/store.js';
 import { runsOf, summarizeRun } from '../episodes/summary.js';
-import { type ResolvedDate, describeDate, findDate, findDuration, monthName } from '../extraction/dates.js';
+import { type ResolvedDate, describeDate, findDate, findDuration, monthName, spokenDay } from '../extraction/dates.js';
 import type { Clock } from '../platform/clock.js';
 import { toIso } from '../platform/clock.js';
 import { countTokens, fitLines, tokenizerName } from '../platform/tokens.js';
@@ -55,8 +55,6 @@ const identityPredicates = [
 const day = (ms: number) => toIso(ms).slice(0, 10);
 
 /** A day as people write it ("8 May 2023"): what a reader, or an LLM asked "when", can quote. */
-const spokenDay = (ms: number) => `${new Date(ms).getUTCDate()} ${monthName(ms)} ${new Date(ms).getUTCFullYear()}`;
-
 const render = (sections: ContextSection[]) => sections.map((s) => `## ${s.title}\n${s.lines.join('\n')}`).join('\n\n');
 
 /** "(Leo's sister) works at a bakery [on 2026-05-03]": whom it is about, unless the subject, and its date. */

@@ -385,3 +385,8 @@ export function describeMonthDay(date: Pick<ResolvedDate, 'at' | 'explicitYear'>
 export function monthName(date: number): string {
   return MONTH_NAMES[new Date(date).getUTCMonth()]!;
 }
+
+/** A day as people say it: "8 May 2023". */
+export function spokenDay(date: number): string {
+  return `${new Date(date).getUTCDate()} ${monthName(date)} ${new Date(date).getUTCFullYear()}`;
+}
