@@ -11,9 +11,12 @@ import { countTokens } from '../src/platform/tokens.js';
 import type { Database } from '../src/platform/db/index.js';
 import { fillPassages } from '../src/retrieval/indexing.js';
 import { type NewDoc, indexDocs } from '../src/retrieval/store.js';
+import { docsLackingVector, writeVectors } from '../src/retrieval/vectors.js';
+import type { Embedder } from '../src/providers/embeddings.js';
 import { createTestApp } from '../src/testing/app.js';
 import { createTestDatabase } from '../src/testing/db.js';
 import { Bm25Index, bm25Tokens } from './bm25.js';
+import { type LocalEmbedder, startLocalEmbedder } from './embedder.js';
 import { onCleanup, sleep, stopChild } from './processes.js';
 import { type BenchCase, type Suite, type SuiteContext, projectRoot, round, summarizeLatencies } from './report.js';
 import { runScale, scaleParams } from './scale.js';
@@ -48,12 +51,16 @@ async function pool<T>(items: T[], width: number, task: (item: T) => Promise<voi
   }));
 }
 
-async function waitProcessed(ctx: SuiteContext, database: Database): Promise<{ failed: number; ms: number }> {
+/** Waits until every event is processed and, with an embedder, every search document has its vector. */
+async function waitProcessed(ctx: SuiteContext, database: Database, embedder: Embedder | null): Promise<{ failed: number; ms: number }> {
   const started = performance.now();
   for (;;) {
     const { rows } = await sql<{ status: string; n: number | string }>`select status, count(*) as n from events group by status`.execute(database.db);
     const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    if (count('received') + count('processing') === 0) return { failed: count('failed'), ms: performance.now() - started };
+    const unembedded = embedder
+      ? Number((await sql<{ n: number | string }>`select count(*) as n from search_docs d where not exists (select 1 from search_vectors v where v.doc_id = d.id and v.model = ${embedder.model})`.execute(database.db)).rows[0]?.n ?? 0)
+      : 0;
+    if (count('received') + count('processing') + unembedded === 0) return { failed: count('failed'), ms: performance.now() - started };
     await sleep(500);
   }
 }
@@ -140,7 +147,7 @@ function packTurns(lines: string[], budget: number): string {
   return kept.join('\n');
 }
 
-export async function runLocomo(ctx: SuiteContext, server: Server, database: Database, limit: number): Promise<BenchCase[]> {
+export async function runLocomo(ctx: SuiteContext, server: Server, database: Database, limit: number, embedder: Embedder | null): Promise<BenchCase[]> {
   const file = join(dataDir, 'locomo', 'locomo10.json');
   const samples = (JSON.parse(readFileSync(file, 'utf8')) as LocomoSample[]).slice(0, limit);
   const ks = [5, 10, 25];
@@ -176,7 +183,7 @@ export async function runLocomo(ctx: SuiteContext, server: Server, database: Dat
     await pool(envelopes, 8, async (e) => void (await call(server, '/external/input', e)));
     ingestMs += performance.now() - started;
     turnsIngested += envelopes.length;
-    const processed = await waitProcessed(ctx, database);
+    const processed = await waitProcessed(ctx, database, embedder);
     processMs += processed.ms;
     failed += processed.failed;
 
@@ -292,7 +299,7 @@ interface LmeLoaded {
  * Through a real server: sessions and turns over HTTP, then the pipeline processes them (beliefs
  * included), as an application would send them.
  */
-function lmeOverHttp(ctx: SuiteContext, server: Server, database: Database) {
+function lmeOverHttp(ctx: SuiteContext, server: Server, database: Database, embedder: Embedder | null) {
   return async (q: LmeItem, turns: LmeTurn[]): Promise<LmeLoaded> => {
     const user = (await call<{ user_id: string }>(server, '/external/onboarding', { external_id: `lme-${q.question_id}` })).user_id;
     const sessionIds: (string | undefined)[] = [];
@@ -313,7 +320,7 @@ function lmeOverHttp(ctx: SuiteContext, server: Server, database: Database) {
     const started = performance.now();
     await pool(envelopes, 8, async (e) => void (await call(server, '/external/input', e)));
     const ingestMs = performance.now() - started;
-    const processed = await waitProcessed(ctx, database);
+    const processed = await waitProcessed(ctx, database, embedder);
     return {
       search: async (query, askedAt) =>
         (await call<{ items: SearchItem[] }>(server, '/external/search', { user_id: user, query, top_k: 100, asked_at: new Date(askedAt).toISOString() })).items,
@@ -330,10 +337,10 @@ function lmeOverHttp(ctx: SuiteContext, server: Server, database: Database) {
  * reproduces the HTTP run's recall (LongMemEval's user turns yield few beliefs) in seconds instead of half
  * an hour: a quick check of a ranking change.
  */
-async function lmeDirect(ctx: SuiteContext): Promise<{ load: (q: LmeItem, turns: LmeTurn[]) => Promise<LmeLoaded>; close: () => Promise<void> }> {
+async function lmeDirect(ctx: SuiteContext, embedder: LocalEmbedder | null): Promise<{ load: (q: LmeItem, turns: LmeTurn[]) => Promise<LmeLoaded>; close: () => Promise<void> }> {
   const db = await createTestDatabase(ctx.engine);
   const dropDb = onCleanup(() => db.cleanup());
-  const app = await createTestApp(db);
+  const app = await createTestApp(db, embedder ? { env: embedder.env } : {});
   const tenantId = 'lme-direct';
   return {
     load: async (q, turns) => {
@@ -351,6 +358,14 @@ async function lmeDirect(ctx: SuiteContext): Promise<{ load: (q: LmeItem, turns:
       const started = performance.now();
       fillPassages(docs);
       for (let i = 0; i < docs.length; i += 500) await indexDocs(db.database.db, tenantId, docs.slice(i, i + 500));
+      // With an embedder, each turn's vector as the background job would write it.
+      if (embedder) {
+        const model = embedder.client.model;
+        for (let lacking = await docsLackingVector(db.database.db, tenantId, model, 0, 256); lacking.length; lacking = await docsLackingVector(db.database.db, tenantId, model, lacking.at(-1)!.id, 256)) {
+          const vectors = await embedder.client.embed(lacking.map((d) => d.body));
+          await writeVectors(db.database.db, tenantId, model, lacking.map((d, i) => ({ docId: d.id, subjectId: d.subjectId, vector: vectors[i]! })), Date.now());
+        }
+      }
       return {
         search: async (query, askedAt) => (await app.core.search.search(tenantId, subjectId, { query, topK: 100, askedAt })).items,
         ingestMs: performance.now() - started,
@@ -450,14 +465,14 @@ export async function runLongMemEval(
 
 // ---- the suite's server -------------------------------------------------------------------------------
 
-export async function withServer<T>(ctx: SuiteContext, run: (server: Server, database: Database) => Promise<T>): Promise<T> {
+export async function withServer<T>(ctx: SuiteContext, run: (server: Server, database: Database) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
   const testDb = await createTestDatabase(ctx.engine);
   const dropDb = onCleanup(() => testDb.cleanup());
   const scratch = mkdtempSync(join(tmpdir(), 'engram-bench-retrieval-'));
   const dropScratch = onCleanup(async () => rmSync(scratch, { recursive: true, force: true }));
   let server: Server | undefined;
   try {
-    server = await startServer(ctx, { env: { ...testDb.env, LOG_LEVEL: 'warn' }, scratch });
+    server = await startServer(ctx, { env: { ...testDb.env, LOG_LEVEL: 'warn', ...env }, scratch });
     return await run(server, testDb.database);
   } finally {
     if (server) await stopChild(server.child);
@@ -474,6 +489,7 @@ export const retrievalSuite: Suite = {
     limit: 'at most this many LoCoMo conversations and LongMemEval questions (default all)',
     'question-types': 'LongMemEval question types to run, comma-separated (default all)',
     'longmemeval-ingest': 'http (default: a real server and its pipeline, ~30 min) or direct (turns straight into the search index, no beliefs, ~20 s)',
+    embedder: 'none (default: lexical search) or use (hybrid: a local Universal Sentence Encoder server, bench/embedder.ts; slow to encode, try --limit)',
     'scale-subjects': 'subjects of the scale corpus (default 1000)',
     'scale-per-subject': 'memories per subject (default 1000)',
     'big-subject': 'memories of the one big subject (default 100000)',
@@ -485,27 +501,35 @@ export const retrievalSuite: Suite = {
     const limit = Math.floor(Number(ctx.options.get('limit') ?? Number.MAX_SAFE_INTEGER));
     const lmeIngest = ctx.options.get('longmemeval-ingest') ?? 'http';
     if (lmeIngest !== 'http' && lmeIngest !== 'direct') throw new Error(`--longmemeval-ingest must be http or direct, got "${lmeIngest}"`);
+    const embedderName = ctx.options.get('embedder') ?? 'none';
+    if (embedderName !== 'none' && embedderName !== 'use') throw new Error(`--embedder must be none or use, got "${embedderName}"`);
     // A partial run writes its own file (retrieval-<engine>-locomo.json, …-limit3.json), never over a whole run's.
     const partial = [
       ...(all.every((d) => datasets.includes(d)) ? [] : all.filter((d) => datasets.includes(d))),
       ...(ctx.options.has('limit') ? [`limit${limit}`] : []),
       ...(ctx.options.has('question-types') ? ['some-types'] : []),
       ...(lmeIngest === 'direct' ? ['direct'] : []),
+      ...(embedderName === 'use' ? ['use'] : []),
     ];
     const cases: BenchCase[] = [];
-    if (datasets.includes('locomo')) cases.push(...(await withServer(ctx, (server, db) => runLocomo(ctx, server, db, limit))));
-    const types = ctx.options.get('question-types')?.split(',') ?? null;
-    if (datasets.includes('longmemeval')) {
-      if (lmeIngest === 'direct') {
-        const direct = await lmeDirect(ctx);
-        try {
-          cases.push(...(await runLongMemEval(ctx, { mode: 'direct', load: direct.load }, limit, types)));
-        } finally {
-          await direct.close();
+    const embedder = embedderName === 'use' && datasets.some((d) => d !== 'scale') ? await startLocalEmbedder(ctx) : null;
+    try {
+      if (datasets.includes('locomo')) cases.push(...(await withServer(ctx, (server, db) => runLocomo(ctx, server, db, limit, embedder?.client ?? null), embedder?.env)));
+      const types = ctx.options.get('question-types')?.split(',') ?? null;
+      if (datasets.includes('longmemeval')) {
+        if (lmeIngest === 'direct') {
+          const direct = await lmeDirect(ctx, embedder);
+          try {
+            cases.push(...(await runLongMemEval(ctx, { mode: 'direct', load: direct.load }, limit, types)));
+          } finally {
+            await direct.close();
+          }
+        } else {
+          cases.push(...(await withServer(ctx, (server, db) => runLongMemEval(ctx, { mode: 'http', load: lmeOverHttp(ctx, server, db, embedder?.client ?? null) }, limit, types), embedder?.env)));
         }
-      } else {
-        cases.push(...(await withServer(ctx, (server, db) => runLongMemEval(ctx, { mode: 'http', load: lmeOverHttp(ctx, server, db) }, limit, types))));
       }
+    } finally {
+      await embedder?.stop();
     }
     if (datasets.includes('scale')) cases.push(...(await runScale(ctx, scaleParams(ctx.options))));
     return {
@@ -513,7 +537,9 @@ export const retrievalSuite: Suite = {
       ...(partial.length ? { tag: partial.join('-') } : {}),
       notes: [
         'Goals from the issue: LoCoMo recall@10 ≥ 75% overall and ≥ 50% multi-hop; answer coverage at 1,000 tokens ≥ 80%; LongMemEval_S all@5 ≥ 95% and every type any@5 ≥ 85%; at 1M memories search p95 ≤ 20 ms, context p95 ≤ 50 ms, 100k-subject search p95 ≤ 100 ms, RSS ≤ 1 GiB.',
-        'Rule extractor, no embedder (vectors off): the figures are lexical search plus beliefs, speakers, time and neighbouring turns.',
+        embedder
+          ? `Rule extractor; hybrid search: vectors of ${embedder.client.model} (512 dimensions; each text's first 128 words) from a local server speaking /v1/embeddings (bench/embedder.ts), fused with the lexical lists.`
+          : 'Rule extractor, no embedder (vectors off): the figures are lexical search plus beliefs, speakers, time and neighbouring turns.',
       ],
     };
   },

