@@ -9,6 +9,15 @@ import { type TestDatabase, createTestDatabase, testEngines } from '../testing/d
 import { embeddingsReply } from '../testing/embeddings.js';
 import { StubServer } from '../testing/stub-http.js';
 import { waitFor } from '../testing/wait.js';
+import { vectorTrust } from './service.js';
+
+test('a vector hit counts in proportion to its text, in full from 25 words', () => {
+  assert.equal(vectorTrust('Thanks, see you soon!'), 4 / 25);
+  assert.equal(vectorTrust('  spaced   out   words '), 3 / 25);
+  assert.equal(vectorTrust(Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ')), 1);
+  assert.equal(vectorTrust(Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ')), 1);
+  assert.equal(vectorTrust(''), 0);
+});
 
 for (const { engine, skip } of await testEngines()) {
   describe(`hybrid search and its lexical fallback (${engine})`, { skip }, () => {
