@@ -11,7 +11,7 @@ import { countTokens } from '../src/platform/tokens.js';
 import type { Database } from '../src/platform/db/index.js';
 import { fillPassages } from '../src/retrieval/indexing.js';
 import { type NewDoc, indexDocs } from '../src/retrieval/store.js';
-import { docsLackingVector, writeVectors } from '../src/retrieval/vectors.js';
+import { docsLackingVector, tenantsToEmbed, writeVectors } from '../src/retrieval/vectors.js';
 import type { Embedder } from '../src/providers/embeddings.js';
 import { createTestApp } from '../src/testing/app.js';
 import { createTestDatabase } from '../src/testing/db.js';
@@ -57,10 +57,8 @@ async function waitProcessed(ctx: SuiteContext, database: Database, embedder: Em
   for (;;) {
     const { rows } = await sql<{ status: string; n: number | string }>`select status, count(*) as n from events group by status`.execute(database.db);
     const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    const unembedded = embedder
-      ? Number((await sql<{ n: number | string }>`select count(*) as n from search_docs d where not exists (select 1 from search_vectors v where v.doc_id = d.id and v.model = ${embedder.model})`.execute(database.db)).rows[0]?.n ?? 0)
-      : 0;
-    if (count('received') + count('processing') + unembedded === 0) return { failed: count('failed'), ms: performance.now() - started };
+    const embedding = embedder ? (await tenantsToEmbed(database.db, embedder.model)).length : 0;
+    if (count('received') + count('processing') + embedding === 0) return { failed: count('failed'), ms: performance.now() - started };
     await sleep(500);
   }
 }
