@@ -153,6 +153,32 @@ for (const { engine, skip } of await testEngines()) {
       }
     });
 
+    for (const scan of scans) {
+      test(`nearest (${scan}) embeds a question once per tenant, shares one in flight, and forgets a failure`, async () => {
+        stub.respond((req) => embeddingsReply(req));
+        const embedder = embedderFor('m-queries');
+        await embedDocs(`tenant-q-${scan}`, 'alice', ['a red kite over the dunes'], embedder);
+        await embedDocs(`tenant-q2-${scan}`, 'alice', ['a red kite over the dunes'], embedder);
+        stub.replies({ status: 503, body: { error: { message: 'warming up' } } });
+        const search = createVectorSearch(t.database, embedder, { scan, query: { maxRetries: 0 } });
+        await assert.rejects(search.nearest(`tenant-q-${scan}`, 'alice', 'kite', 5), /warming up/);
+        stub.respond((req) => embeddingsReply(req));
+        const asked = () => stub.requests.map((r) => (r.body as { input: string[] }).input[0]);
+        const [a, b] = await Promise.all([search.nearest(`tenant-q-${scan}`, 'alice', 'kite', 5), search.nearest(`tenant-q-${scan}`, 'alice', 'kite', 5)]);
+        assert.deepEqual(a, b);
+        assert.equal(a.length, 1);
+        assert.deepEqual(await search.nearest(`tenant-q-${scan}`, 'alice', 'kite', 5), a);
+        assert.deepEqual(asked(), ['kite']);
+        await search.nearest(`tenant-q2-${scan}`, 'alice', 'kite', 5);
+        await search.nearest(`tenant-q-${scan}`, 'alice', 'dunes', 5);
+        assert.deepEqual(asked(), ['kite', 'kite', 'dunes']);
+        const uncached = createVectorSearch(t.database, embedder, { scan, queryCache: 0 });
+        await uncached.nearest(`tenant-q-${scan}`, 'alice', 'kite', 5);
+        await uncached.nearest(`tenant-q-${scan}`, 'alice', 'kite', 5);
+        assert.deepEqual(asked(), ['kite', 'kite', 'dunes', 'kite', 'kite']);
+      });
+    }
+
     test('an empty query asks nothing', async () => {
       stub.respond((req) => embeddingsReply(req));
       assert.deepEqual(await createVectorSearch(t.database, embedderFor('m-near')).nearest('tenant-a', 'alice', '  ', 5), []);

@@ -211,6 +211,43 @@ class VectorCache {
   }
 }
 
+/**
+ * Query vectors recently embedded, per tenant and text, least recently used out first. Asking the same
+ * question again is common (a client searches, then asks for context with the same words; the recording
+ * face's bundle searches once per section), and each embedding is a round trip to the embedder (25–45 ms
+ * with the bench's local encoder). A request still in flight is shared, and a failed one is forgotten, so
+ * the next search asks again. Keyed by tenant too: one tenant's questions never change another's timings.
+ */
+class QueryVectors {
+  private readonly entries = new Map<string, Promise<Float32Array>>();
+
+  constructor(
+    private readonly embed: (text: string) => Promise<Float32Array>,
+    private readonly capacity: number,
+  ) {}
+
+  get(tenantId: string, text: string): Promise<Float32Array> {
+    const key = `${tenantId}\u0000${text}`;
+    const known = this.entries.get(key);
+    if (known) {
+      this.entries.delete(key);
+      this.entries.set(key, known);
+      return known;
+    }
+    const pending = this.embed(text);
+    pending.catch(() => {
+      if (this.entries.get(key) === pending) this.entries.delete(key);
+    });
+    if (this.capacity <= 0) return pending;
+    this.entries.set(key, pending);
+    for (const [oldest] of this.entries) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(oldest);
+    }
+    return pending;
+  }
+}
+
 /** The k rows of `vectors` nearest `query` (unit length) by cosine, best first. */
 export function topByCosine(vectors: SubjectVectors, query: Float32Array, k: number): VectorHit[] {
   const { docIds, dims, matrix } = vectors;
@@ -248,18 +285,20 @@ export interface VectorSearchOptions {
   cacheBytes?: number;
   /** The scan to use; by default the database's own (see Database.vectorScan). */
   scan?: Database['vectorScan'];
+  /** Query vectors remembered per tenant and text (default 512, a few MiB at most; 0: embed every query). */
+  queryCache?: number;
 }
 
 export function createVectorSearch(database: Database, embedder: Embedder, options: VectorSearchOptions = {}): VectorSearch {
   const model = embedder.model;
   const queryOptions = options.query ?? { maxRetries: 0, timeoutMs: 2000 };
+  const queries = new QueryVectors(async (text) => unitLength((await embedder.embed([text], queryOptions))[0]!), options.queryCache ?? 512);
   if ((options.scan ?? database.vectorScan) === 'sqlite-vec') {
     return {
       model,
       async nearest(tenantId, subjectId, query, k) {
         if (k <= 0 || !query.trim()) return [];
-        const [vector] = await embedder.embed([query], queryOptions);
-        return nearestInSqlite(database.db, tenantId, subjectId, model, vector!, k);
+        return nearestInSqlite(database.db, tenantId, subjectId, model, await queries.get(tenantId, query), k);
       },
     };
   }
@@ -278,9 +317,9 @@ export function createVectorSearch(database: Database, embedder: Embedder, optio
     async nearest(tenantId, subjectId, query, k) {
       if (k <= 0 || !query.trim()) return [];
       // The query's embedding and the subject's vectors are fetched side by side: each is a round trip.
-      const [[vector], stored] = await Promise.all([embedder.embed([query], queryOptions), load(tenantId, subjectId)]);
+      const [vector, stored] = await Promise.all([queries.get(tenantId, query), load(tenantId, subjectId)]);
       if (!stored.docIds.length) return [];
-      return topByCosine(stored, unitLength(vector!), k);
+      return topByCosine(stored, vector, k);
     },
   };
 }
