@@ -54,6 +54,8 @@ export interface SuiteResult {
 export interface Environment {
   engramVersion: string;
   gitCommit: string | null;
+  /** Tracked files that differ from that commit when the run began (results excluded): the code measured is not the commit's alone. */
+  uncommitted: string[];
   node: string;
   platform: string;
   cpus: number;
@@ -64,9 +66,15 @@ export interface Environment {
 }
 
 export function environment(): Environment {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   let gitCommit: string | null = null;
+  let uncommitted: string[] = [];
   try {
-    gitCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    gitCommit = git(['rev-parse', '--short', 'HEAD']).trim();
+    uncommitted = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'])
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
   } catch {
     gitCommit = null;
   }
@@ -74,6 +82,7 @@ export function environment(): Environment {
   return {
     engramVersion: version,
     gitCommit,
+    uncommitted,
     node: process.version,
     platform: `${platform()} ${process.arch}`,
     cpus: cpuList.length,

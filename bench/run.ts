@@ -71,6 +71,8 @@ async function runSuite(suite: Suite, engine: Engine, options: ReadonlyMap<strin
     return { ...base, durationMs: 0, cases: [], notes: [], error };
   }
   log(`${suite.description}`);
+  const changed = base.environment.uncommitted;
+  if (changed.length) log(`!!! measuring uncommitted changes on ${base.environment.gitCommit}: ${changed.join(', ')} (recorded in the result)`);
   try {
     const { cases, notes, tag } = await suite.run({ engine, options, log });
     const result: SuiteResult = { ...base, durationMs: Date.now() - startedAt.getTime(), cases, notes, ...(tag ? { tag } : {}) };
