@@ -308,6 +308,16 @@ function dayOfMonth(today: number, day: number, direction: Direction): ReturnTyp
   return null;
 }
 
+/**
+ * A season is written in lower case unless it begins a name: "the Spring Fling Market", "the Summer
+ * Olympics" are events, not times. True when the match ends in a capitalised season word followed by
+ * another capitalised word.
+ */
+function seasonInName(text: string, end: number): boolean {
+  const word = /(Spring|Summer|Fall|Autumn|Winter)$/.exec(text.slice(0, end));
+  return Boolean(word) && /^ +\p{Lu}/u.test(text.slice(end));
+}
+
 /** The first date expression in the text (the longest one when two start together), resolved from `occurredAt`. */
 export function findDate(text: string, occurredAt: number, direction: Direction): ResolvedDate | null {
   const lower = text.toLowerCase();
@@ -316,6 +326,7 @@ export function findDate(text: string, occurredAt: number, direction: Direction)
   for (const { re, resolve } of matchers) {
     re.lastIndex = 0;
     for (let m = re.exec(lower); m; m = re.exec(lower)) {
+      if (seasonInName(text, m.index + m[0].length)) continue;
       const better = !best || m.index < best.start || (m.index === best.start && m.index + m[0].length > best.end);
       if (!better) continue;
       const resolved = resolve(m, today, direction);
