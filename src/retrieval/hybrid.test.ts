@@ -70,15 +70,18 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(body.items[0].signals.includes('vector') && body.items[0].signals.includes('lexical'));
     });
 
-    test('with the embedder down, search answers lexically and says why', async () => {
+    test('with the embedder down, search answers lexically and says why (a question embedded before keeps its vector)', async () => {
       failing = true;
-      const res = await call('/external/search', { user_id: user, query: 'grey kitten', top_k: 3 });
+      const res = await call('/external/search', { user_id: user, query: 'a grey kitten', top_k: 3 });
       assert.equal(res.statusCode, 200, res.body);
       const body = res.json();
       assert.equal(body.mode, 'lexical');
       assert.match(body.degraded, /embeddings unavailable.*503.*lexical only/);
       assert.deepEqual(body.items[0].evidence, ['g0']);
       assert.ok(!body.items.some((i: { signals: string[] }) => i.signals.includes('vector')));
+      const again = (await call('/external/search', { user_id: user, query: 'grey kitten', top_k: 3 })).json();
+      assert.equal(again.mode, 'hybrid');
+      assert.equal(again.degraded, null);
     });
   });
 }
