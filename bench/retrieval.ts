@@ -360,7 +360,7 @@ async function lmeDirect(ctx: SuiteContext, embedder: LocalEmbedder | null): Pro
       if (embedder) {
         const model = embedder.client.model;
         for (let lacking = await docsLackingVector(db.database.db, tenantId, model, 0, 256); lacking.length; lacking = await docsLackingVector(db.database.db, tenantId, model, lacking.at(-1)!.id, 256)) {
-          const vectors = await embedder.client.embed(lacking.map((d) => d.body));
+          const vectors = await embedder.client.embed(lacking.map((d) => d.text));
           await writeVectors(db.database.db, tenantId, model, lacking.map((d, i) => ({ docId: d.id, subjectId: d.subjectId, vector: vectors[i]! })), Date.now());
         }
       }

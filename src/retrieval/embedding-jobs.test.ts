@@ -180,7 +180,7 @@ for (const { engine, skip } of await testEngines()) {
       const doc = async (id: number, body: string) => {
         await t.database.db
           .insertInto('search_docs')
-          .values({ id, tenant_id: 'tenant-late', subject_id: 'hal', scope: 's', kind: 'event', ref_id: `late-${id}`, envelope_id: null, session_id: null, speaker: null, occurred_at: id, body })
+          .values({ id, tenant_id: 'tenant-late', subject_id: 'hal', scope: 's', kind: 'event', ref_id: `late-${id}`, envelope_id: null, session_id: `late-${id}`, speaker: null, occurred_at: id, body })
           .execute();
       };
       const far = 50_000_000;

@@ -165,7 +165,7 @@ export function createEmbeddingJobs(deps: EmbeddingJobDeps): Record<string, JobH
 async function embedDocs(embedder: Embedder, docs: DocToEmbed[], signal: AbortSignal): Promise<NewVector[]> {
   const toVector = (d: DocToEmbed, vector: Float32Array): NewVector => ({ docId: d.id, subjectId: d.subjectId, vector });
   try {
-    const vectors = await embedder.embed(docs.map((d) => d.body), { signal });
+    const vectors = await embedder.embed(docs.map((d) => d.text), { signal });
     return docs.map((d, i) => toVector(d, vectors[i]!));
   } catch (err) {
     if (!isRefusal(err)) throw err;
@@ -173,7 +173,7 @@ async function embedDocs(embedder: Embedder, docs: DocToEmbed[], signal: AbortSi
   const out: NewVector[] = [];
   for (const d of docs.length > 1 ? docs : []) {
     try {
-      out.push(toVector(d, (await embedder.embed([d.body], { signal }))[0]!));
+      out.push(toVector(d, (await embedder.embed([d.text], { signal }))[0]!));
     } catch (err) {
       if (!isRefusal(err)) throw err;
     }

@@ -8,7 +8,8 @@ import { type Embedder, createEmbedder } from '../providers/embeddings.js';
 import { type TestDatabase, createTestDatabase, testEngines } from '../testing/db.js';
 import { embeddingsReply, hashEmbedding, insertDocs } from '../testing/embeddings.js';
 import { StubServer } from '../testing/stub-http.js';
-import { createVectorSearch, decodeVector, encodeVector, subjectVectors, topByCosine, writeVectors } from './vectors.js';
+import { indexDocs } from './store.js';
+import { createVectorSearch, decodeVector, docsLackingVector, encodeVector, subjectVectors, topByCosine, writeVectors } from './vectors.js';
 
 let stub: StubServer;
 
@@ -178,6 +179,34 @@ for (const { engine, skip } of await testEngines()) {
         assert.deepEqual(asked(), ['kite', 'kite', 'dunes', 'kite', 'kite']);
       });
     }
+
+    test('a turn is embedded with the turn before it in its session (or, without sessions, its subject); a belief alone', async () => {
+      const tenant = 'tenant-text';
+      const turn = (refId: string, subjectId: string, sessionId: string | null, occurredAt: number, body: string) =>
+        ({ kind: 'event' as const, refId, subjectId, envelopeId: refId, sessionId, speaker: 'Ana', occurredAt, body });
+      await indexDocs(t.database.db, tenant, [
+        turn('t-b', 'ana', 's1', 2000, 'Yes, the one by the beach!'),
+        turn('t-a', 'ana', 's1', 1000, 'Did you go back to that campsite?'),
+        turn('t-c', 'ana', 's1', 2000, 'We swam every morning.'),
+        turn('t-d', 'ana', 's2', 3000, 'New session, first turn.'),
+        turn('t-e', 'bob', 's1', 4000, 'Another subject in a session of the same id.'),
+        turn('t-f', 'ana', null, 5000, 'No session here.'),
+        turn('t-g', 'ana', null, 6000, 'Nor here.'),
+        { kind: 'belief', refId: 'b-1', subjectId: 'ana', envelopeId: null, sessionId: 's1', speaker: null, occurredAt: 7000, body: 'Ana: likes swimming' },
+      ]);
+      await indexDocs(t.database.db, 'tenant-text-other', [turn('t-x', 'ana', 's1', 1500, 'Another tenant, same ids.')]);
+      const texts = new Map((await docsLackingVector(t.database.db, tenant, 'm-text', 0, 100)).map((d) => [d.text.split('\n')[0], d.text]));
+      assert.deepEqual(Object.fromEntries(texts), {
+        'Yes, the one by the beach!': 'Yes, the one by the beach!\nDid you go back to that campsite?',
+        'Did you go back to that campsite?': 'Did you go back to that campsite?',
+        'We swam every morning.': 'We swam every morning.\nYes, the one by the beach!',
+        'New session, first turn.': 'New session, first turn.',
+        'Another subject in a session of the same id.': 'Another subject in a session of the same id.',
+        'No session here.': 'No session here.',
+        'Nor here.': 'Nor here.\nNo session here.',
+        'Ana: likes swimming': 'Ana: likes swimming',
+      });
+    });
 
     test('an empty query asks nothing', async () => {
       stub.respond((req) => embeddingsReply(req));

@@ -27,7 +27,8 @@ export interface VectorSearch {
 export interface DocToEmbed {
   id: number;
   subjectId: string;
-  body: string;
+  /** What its vector is made of: see embeddingText. */
+  text: string;
 }
 
 export interface NewVector {
@@ -90,11 +91,41 @@ export async function writeVectors(db: Kysely<DB>, tenantId: string, model: stri
   return Number(r.numInsertedOrUpdatedRows ?? 0n);
 }
 
-/** The tenant's documents without a vector of `model`, in id order after `afterId`. */
+/**
+ * What a document's vector is made of: its own text, then the turn before it in its session, if any. A
+ * reply means little alone ("Yes, the beach one!") and a question is often asked in the words of the turn
+ * it answers. Measured with the bench's local encoder, vectors alone ranking LoCoMo's 5,882 turns for its
+ * questions: evidence recall@10 36.3% with each turn alone, 49.2% with the turn before it after it (47.2%
+ * before it; the turn comes first so that an encoder's length limit cuts the previous turn, not the
+ * turn). Only the turn before, not the one after: an earlier turn is there when the vector is made (turns
+ * arrive in order) and never changes, so a vector never needs making again; a turn that arrives after
+ * the one it preceded is not in that one's vector.
+ */
+export function embeddingText(body: string, previous: string | null): string {
+  return previous ? `${body}\n${previous}` : body;
+}
+
+/** The tenant's documents without a vector of `model`, in id order after `afterId`, with what to embed. */
 export async function docsLackingVector(db: Kysely<DB>, tenantId: string, model: string, afterId: number, limit: number): Promise<DocToEmbed[]> {
   const rows = await db
     .selectFrom('search_docs as d')
-    .select(['d.id', 'd.subject_id', 'd.body'])
+    .select(['d.id', 'd.subject_id', 'd.kind', 'd.body'])
+    // The turn said just before it in its session, or among its subject's turns without one, as passages
+    // are made (indexing.ts).
+    .select((eb) =>
+      eb
+        .selectFrom('search_docs as p')
+        .select('p.body')
+        .whereRef('p.tenant_id', '=', 'd.tenant_id')
+        .whereRef('p.subject_id', '=', 'd.subject_id')
+        .where('p.kind', '=', 'event')
+        .where((w) => w.or([w('p.session_id', '=', w.ref('d.session_id')), w.and([w('p.session_id', 'is', null), w('d.session_id', 'is', null)])]))
+        .where((w) => w.or([w('p.occurred_at', '<', w.ref('d.occurred_at')), w.and([w('p.occurred_at', '=', w.ref('d.occurred_at')), w('p.id', '<', w.ref('d.id'))])]))
+        .orderBy('p.occurred_at', 'desc')
+        .orderBy('p.id', 'desc')
+        .limit(1)
+        .as('previous'),
+    )
     .where('d.tenant_id', '=', tenantId)
     .where('d.id', '>', afterId)
     .where(({ not, exists, selectFrom }) =>
@@ -103,7 +134,7 @@ export async function docsLackingVector(db: Kysely<DB>, tenantId: string, model:
     .orderBy('d.id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: Number(r.id), subjectId: r.subject_id, body: r.body }));
+  return rows.map((r) => ({ id: Number(r.id), subjectId: r.subject_id, text: embeddingText(r.body, r.kind === 'event' ? (r.previous ?? null) : null) }));
 }
 
 /** Deletes the tenant's vectors of every model but `model`; returns how many. */

@@ -25,10 +25,11 @@ export function embeddingsReply(req: StubRequest, dims = 128): StubReply {
 
 let written = 0;
 
-/** Adds search documents (turns) for one subject; returns their ids in order. */
+/** Adds search documents (turns) for one subject, each in a session of its own (so each is embedded alone); returns their ids in order. */
 export async function insertDocs(db: Kysely<DB>, tenantId: string, subjectId: string, bodies: string[], occurredAt = 0): Promise<number[]> {
   const ids: number[] = [];
   for (const [i, body] of bodies.entries()) {
+    const refId = `doc-${++written}`;
     const row = await db
       .insertInto('search_docs')
       .values({
@@ -36,9 +37,9 @@ export async function insertDocs(db: Kysely<DB>, tenantId: string, subjectId: st
         subject_id: subjectId,
         scope: scopeToken(tenantId, subjectId, 'event'),
         kind: 'event',
-        ref_id: `doc-${++written}`,
+        ref_id: refId,
         envelope_id: null,
-        session_id: null,
+        session_id: `session-${refId}`,
         speaker: null,
         occurred_at: occurredAt + i,
         body,
