@@ -107,32 +107,44 @@ export function embeddingText(body: string, previous: string | null): string {
 
 /** The tenant's documents without a vector of `model`, in id order after `afterId`, with what to embed. */
 export async function docsLackingVector(db: Kysely<DB>, tenantId: string, model: string, afterId: number, limit: number): Promise<DocToEmbed[]> {
-  const rows = await db
+  // The page is chosen first, so that the turn before is looked up for its rows only.
+  const page = db
     .selectFrom('search_docs as d')
-    .select(['d.id', 'd.subject_id', 'd.kind', 'd.body'])
-    // The turn said just before it in its session, or among its subject's turns without one, as passages
-    // are made (indexing.ts).
-    .select((eb) =>
-      eb
-        .selectFrom('search_docs as p')
-        .select('p.body')
-        .whereRef('p.tenant_id', '=', 'd.tenant_id')
-        .whereRef('p.subject_id', '=', 'd.subject_id')
-        .where('p.kind', '=', 'event')
-        .where((w) => w.or([w('p.session_id', '=', w.ref('d.session_id')), w.and([w('p.session_id', 'is', null), w('d.session_id', 'is', null)])]))
-        .where((w) => w.or([w('p.occurred_at', '<', w.ref('d.occurred_at')), w.and([w('p.occurred_at', '=', w.ref('d.occurred_at')), w('p.id', '<', w.ref('d.id'))])]))
-        .orderBy('p.occurred_at', 'desc')
-        .orderBy('p.id', 'desc')
-        .limit(1)
-        .as('previous'),
-    )
+    .select(['d.id', 'd.tenant_id', 'd.subject_id', 'd.session_id', 'd.kind', 'd.occurred_at', 'd.body'])
     .where('d.tenant_id', '=', tenantId)
     .where('d.id', '>', afterId)
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('search_vectors as v').select('v.doc_id').whereRef('v.doc_id', '=', 'd.id').where('v.model', '=', model))),
     )
     .orderBy('d.id')
-    .limit(limit)
+    .limit(limit);
+  const rows = await db
+    .selectFrom(page.as('d'))
+    .select(['d.id', 'd.subject_id', 'd.kind', 'd.body'])
+    // The turn said just before it in its session, or among its subject's turns without one, as passages
+    // are made (indexing.ts). Each branch walks one index backwards from the turn and stops at the first
+    // row: search_docs_session (a session holds one subject's turns: accepting an envelope checks it), or
+    // search_docs_subject for turns without a session.
+    .select((eb) => {
+      const previous = eb
+        .selectFrom('search_docs as p')
+        .select('p.body')
+        .whereRef('p.tenant_id', '=', 'd.tenant_id')
+        .where('p.kind', '=', 'event')
+        .whereRef('p.occurred_at', '<=', 'd.occurred_at')
+        .where((p) => p.or([p('p.occurred_at', '<', p.ref('d.occurred_at')), p('p.id', '<', p.ref('d.id'))]))
+        .orderBy('p.occurred_at', 'desc')
+        .orderBy('p.id', 'desc')
+        .limit(1);
+      return eb
+        .case()
+        .when('d.session_id', 'is', null)
+        .then(previous.whereRef('p.subject_id', '=', 'd.subject_id').where('p.session_id', 'is', null))
+        .else(previous.whereRef('p.session_id', '=', 'd.session_id'))
+        .end()
+        .as('previous');
+    })
+    .orderBy('d.id')
     .execute();
   return rows.map((r) => ({ id: Number(r.id), subjectId: r.subject_id, text: embeddingText(r.body, r.kind === 'event' ? (r.previous ?? null) : null) }));
 }
