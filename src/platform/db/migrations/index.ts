@@ -11,6 +11,7 @@ import * as m0010 from './0010_search.js';
 import * as m0011 from './0011_access_reads.js';
 import * as m0012 from './0012_search_passages.js';
 import * as m0013 from './0013_search_subject_gin.js';
+import * as m0014 from './0014_search_docs_tenant_order.js';
 import * as m0007 from './0007_profile_fields.js';
 import * as m0008 from './0008_predictions.js';
 
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_access_reads': m0011,
   '0012_search_passages': m0012,
   '0013_search_subject_gin': m0013,
+  '0014_search_docs_tenant_order': m0014,
 };
