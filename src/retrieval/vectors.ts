@@ -110,7 +110,7 @@ export async function docsLackingVector(db: Kysely<DB>, tenantId: string, model:
   // The page is chosen first, so that the turn before is looked up for its rows only.
   const page = db
     .selectFrom('search_docs as d')
-    .select(['d.id', 'd.tenant_id', 'd.subject_id', 'd.session_id', 'd.kind', 'd.occurred_at', 'd.body'])
+    .select(['d.id', 'd.subject_id', 'd.session_id', 'd.kind', 'd.occurred_at', 'd.body'])
     .where('d.tenant_id', '=', tenantId)
     .where('d.id', '>', afterId)
     .where(({ not, exists, selectFrom }) =>
@@ -120,33 +120,33 @@ export async function docsLackingVector(db: Kysely<DB>, tenantId: string, model:
     .limit(limit);
   const rows = await db
     .selectFrom(page.as('d'))
-    .select(['d.id', 'd.subject_id', 'd.kind', 'd.body'])
-    // The turn said just before it in its session, or among its subject's turns without one, as passages
-    // are made (indexing.ts). Each branch walks one index backwards from the turn and stops at the first
-    // row: search_docs_session (a session holds one subject's turns: accepting an envelope checks it), or
-    // search_docs_subject for turns without a session.
+    .select(['d.id', 'd.subject_id', 'd.body'])
+    // The turn said just before it, as `neighbours` (store.ts) finds it: in its session (a session holds one
+    // subject's turns: accepting an envelope checks it), or among its subject's turns without one. Each
+    // branch walks one index backwards from the turn and stops at the first row (search_docs_session,
+    // search_docs_subject); a belief has no turn before it and looks for none.
     .select((eb) => {
       const previous = eb
         .selectFrom('search_docs as p')
         .select('p.body')
-        .whereRef('p.tenant_id', '=', 'd.tenant_id')
-        .where('p.kind', '=', 'event')
-        .whereRef('p.occurred_at', '<=', 'd.occurred_at')
-        .where((p) => p.or([p('p.occurred_at', '<', p.ref('d.occurred_at')), p('p.id', '<', p.ref('d.id'))]))
+        .where('p.tenant_id', '=', tenantId)
+        .where(sql<boolean>`(p.occurred_at, p.id) < (d.occurred_at, d.id)`)
         .orderBy('p.occurred_at', 'desc')
         .orderBy('p.id', 'desc')
         .limit(1);
       return eb
         .case()
+        .when('d.kind', '<>', 'event')
+        .then(null)
         .when('d.session_id', 'is', null)
-        .then(previous.whereRef('p.subject_id', '=', 'd.subject_id').where('p.session_id', 'is', null))
+        .then(previous.whereRef('p.subject_id', '=', 'd.subject_id').where('p.kind', '=', 'event').where('p.session_id', 'is', null))
         .else(previous.whereRef('p.session_id', '=', 'd.session_id'))
         .end()
         .as('previous');
     })
     .orderBy('d.id')
     .execute();
-  return rows.map((r) => ({ id: Number(r.id), subjectId: r.subject_id, text: embeddingText(r.body, r.kind === 'event' ? (r.previous ?? null) : null) }));
+  return rows.map((r) => ({ id: Number(r.id), subjectId: r.subject_id, text: embeddingText(r.body, r.previous ?? null) }));
 }
 
 /** Deletes the tenant's vectors of every model but `model`; returns how many. */
@@ -257,8 +257,8 @@ class VectorCache {
 /**
  * Query vectors recently embedded, per tenant and text, least recently used out first. Asking the same
  * question again is common (a client searches, then asks for context with the same words, or retries),
- * and each embedding is a round trip to the embedder (25–45 ms with the bench's local encoder). A request still in flight is shared, and a failed one is forgotten, so
- * the next search asks again. Keyed by tenant too: one tenant's questions never change another's timings.
+ * and each embedding is a round trip to the embedder (25–45 ms with the bench's local encoder). A request
+ * still in flight is shared, and a failed one is forgotten, so the next search asks again. Keyed by tenant too: one tenant's questions never change another's timings.
  */
 class QueryVectors {
   private readonly entries = new Map<string, Promise<Float32Array>>();
