@@ -180,17 +180,19 @@ for (const { engine, skip } of await testEngines()) {
       });
     }
 
-    test('a turn is embedded with the turn before it in its session (or, without sessions, its subject); a belief alone', async () => {
+    test('a turn is embedded with the turn before it in its session (or, without sessions, its subject) when another speaker said it; a belief alone', async () => {
       const tenant = 'tenant-text';
-      const turn = (refId: string, subjectId: string, sessionId: string | null, occurredAt: number, body: string) =>
-        ({ kind: 'event' as const, refId, subjectId, envelopeId: refId, sessionId, speaker: 'Ana', occurredAt, body });
+      const turn = (refId: string, subjectId: string, sessionId: string | null, occurredAt: number, body: string, speaker: string | null = 'Ana') =>
+        ({ kind: 'event' as const, refId, subjectId, envelopeId: refId, sessionId, speaker, occurredAt, body });
       await indexDocs(t.database.db, tenant, [
         turn('t-b', 'ana', 's1', 2000, 'Yes, the one by the beach!'),
-        turn('t-a', 'ana', 's1', 1000, 'Did you go back to that campsite?'),
+        turn('t-a', 'ana', 's1', 1000, 'Did you go back to that campsite?', 'Bo'),
         turn('t-c', 'ana', 's1', 2000, 'We swam every morning.'),
+        turn('t-c2', 'ana', 's1', 2500, 'And what did you eat?', 'Bo'),
+        turn('t-c3', 'ana', 's1', 2600, 'Or drink?', null),
         turn('t-d', 'ana', 's2', 3000, 'New session, first turn.'),
         turn('t-e', 'bob', 's3', 1500, 'Another subject, its own session.'),
-        turn('t-f', 'ana', null, 5000, 'No session here.'),
+        turn('t-f', 'ana', null, 5000, 'No session here.', 'Bo'),
         turn('t-g', 'ana', null, 6000, 'Nor here.'),
         { kind: 'belief', refId: 'b-1', subjectId: 'ana', envelopeId: null, sessionId: 's1', speaker: null, occurredAt: 7000, body: 'Ana: likes swimming' },
       ]);
@@ -199,7 +201,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual(Object.fromEntries(texts), {
         'Yes, the one by the beach!': 'Yes, the one by the beach!\nDid you go back to that campsite?',
         'Did you go back to that campsite?': 'Did you go back to that campsite?',
-        'We swam every morning.': 'We swam every morning.\nYes, the one by the beach!',
+        'We swam every morning.': 'We swam every morning.',
+        'And what did you eat?': 'And what did you eat?\nWe swam every morning.',
+        'Or drink?': 'Or drink?\nAnd what did you eat?',
         'New session, first turn.': 'New session, first turn.',
         'Another subject, its own session.': 'Another subject, its own session.',
         'No session here.': 'No session here.',
