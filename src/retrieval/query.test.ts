@@ -1,7 +1,7 @@
 // Reading questions: content words, names, and the time they point at, resolved from a reference moment.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates } from './query.js';
+import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates, withoutNames } from './query.js';
 
 const ref = Date.UTC(2026, 10, 25, 12, 0, 0); // Wednesday 25 November 2026
 
@@ -61,4 +61,13 @@ test('feedback words are the ones at least two of the best texts share, most sha
 test('feedback leaves out what every conversation says (thanks, great, awesome) and the attachment markup', () => {
   const texts = ['Great news, thanks! [shared: a sketch of the harbour]', 'Awesome, thanks! The harbour sketch is great.', 'Great! [shared: harbour at dawn]'];
   assert.deepEqual(feedbackTerms(texts, [], 5), ['harbour', 'sketch']);
+});
+
+test("a question's vector text leaves out the speakers' names, possessives included, unless nothing else is left", () => {
+  assert.equal(withoutNames('What activities does Melanie partake in?', ['Melanie']), 'What activities does partake in?');
+  assert.equal(withoutNames("Did Caroline's kids and Melanie go camping?", ['Caroline', 'Melanie']), 'Did kids and go camping?');
+  assert.equal(withoutNames('Is Melanie Melanies friend, or Mel?', ['Melanie']), 'Is Melanies friend, or Mel?', 'whole words only');
+  assert.equal(withoutNames('What did Jo (the elder) say?', ['Jo (the']), 'What did elder) say?', 'a name is text, not a pattern');
+  assert.equal(withoutNames('Melanie?', ['Melanie']), 'Melanie?');
+  assert.equal(withoutNames('What did she say?', []), 'What did she say?');
 });

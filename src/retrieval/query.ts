@@ -76,6 +76,24 @@ export function parseQuery(query: string, reference: number): ParsedQuery {
   return { terms: [...new Set(terms)], names: [...new Set(names)], window };
 }
 
+/**
+ * The question as its vector should see it: without the names of the people who spoke (the subject's
+ * speakers). A turn is embedded without its speaker's name (vectors.ts), so a name in the question only
+ * pulls the vector towards turns that address or mention that person ("Hey Mel!"), not towards what the
+ * question asks about; who spoke is search's speaker signal. Measured on LoCoMo with the bench's local
+ * encoder: evidence recall@10 79.4 → 79.7%, multi-hop 49.4 → 50.0%, open-domain 39.7 → 42.9%. A question
+ * that is nothing but names is left as it is.
+ */
+export function withoutNames(query: string, names: string[]): string {
+  let rest = query;
+  for (const name of names) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+    rest = rest.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?:['’]s)?(?![\\p{L}\\p{N}])`, 'gu'), ' ');
+  }
+  rest = rest.replace(/\s+/gu, ' ').replace(/\s+([?!.,;:])/gu, '$1').trim();
+  return /[\p{L}\p{N}]/u.test(rest) ? rest : query;
+}
+
 /** A crude stem, only to tell which query words a result shares (the index does its own stemming). */
 export function stem(word: string): string {
   return word.toLowerCase().replace(/(?:ing|ed|es|s|ly)$/u, '') || word.toLowerCase();

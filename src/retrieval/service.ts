@@ -6,7 +6,7 @@ import { type Belief, beliefsByIds, evidenceOf } from '../beliefs/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import type { Logger } from '../platform/log.js';
-import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates } from './query.js';
+import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates, withoutNames } from './query.js';
 import type { VectorSearch } from './vectors.js';
 import { LexicalMemo, type SearchDoc, currentBeliefDocs, docsByIds, eventsInWindow, lexicalSearch, speakersNamed } from './store.js';
 
@@ -170,7 +170,7 @@ export class SearchService {
     let degraded: string | undefined;
     if (this.deps.vectors) {
       try {
-        const near = await this.deps.vectors.nearest(tenantId, subjectId, req.query, depth);
+        const near = await this.deps.vectors.nearest(tenantId, subjectId, withoutNames(req.query, speakers), depth);
         const docs = new Map((await docsByIds(db, tenantId, subjectId, near.map((n) => n.docId))).map((d) => [d.id, d]));
         near.forEach((n, i) => {
           const doc = docs.get(n.docId);
