@@ -7,9 +7,14 @@
 // It runs as a child process (`node dist/bench/embedder.js <port>`, "listening" on stdout when ready), so
 // that encoding, which holds the CPU, never stalls the bench's own clock; one encoder thread per core, each
 // with its own copy of the model (about 30 MB), share each request.
+//
+// The encoder is deterministic, so each vector is also kept in a file (`--embedding-cache`, by default in
+// the system's temporary folder): a second run over the same data encodes only what is new. A full
+// LongMemEval_S run otherwise spends about an hour encoding.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { createEmbedder, type Embedder } from '../src/providers/embeddings.js';
@@ -29,11 +34,23 @@ export interface LocalEmbedder {
   stop: () => Promise<void>;
 }
 
+/** Where vectors are kept between runs (`--embedding-cache <file>`, or `off`). */
+export function embeddingCacheFile(ctx: SuiteContext): string | null {
+  const option = ctx.options.get('embedding-cache');
+  if (option === 'off') return null;
+  return option ?? join(tmpdir(), 'engram-bench-embeddings', `${localModelId}-${maxWords}-words.jsonl`);
+}
+
 export async function startLocalEmbedder(ctx: SuiteContext): Promise<LocalEmbedder> {
   const port = await freePort();
-  const child = spawnNode(join(projectRoot, 'dist', 'bench', 'embedder.js'), [String(port)], {}, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const cacheFile = embeddingCacheFile(ctx);
+  const child = spawnNode(join(projectRoot, 'dist', 'bench', 'embedder.js'), [String(port), ...(cacheFile ? [cacheFile] : [])], {}, { stdio: ['ignore', 'pipe', 'inherit'] });
   let ready = false;
-  child.stdout!.on('data', (chunk: Buffer) => (ready ||= chunk.toString().includes('listening')));
+  let said = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    said += chunk.toString();
+    ready ||= said.includes('listening');
+  });
   const stop = onCleanup(() => stopChild(child));
   const deadline = Date.now() + 60_000;
   while (!ready) {
@@ -43,7 +60,7 @@ export async function startLocalEmbedder(ctx: SuiteContext): Promise<LocalEmbedd
     }
     await sleep(50);
   }
-  ctx.log(`local embeddings server (${localModelId}, pid ${child.pid}) on 127.0.0.1:${port}`);
+  ctx.log(`local embeddings server (${localModelId}, pid ${child.pid}) on 127.0.0.1:${port}; ${said.match(/\(([^)]*)\)/)?.[1] ?? 'no cache'}`);
   const env = { ENGRAM_EMBEDDINGS: 'openai', ENGRAM_EMBEDDINGS_BASE_URL: `http://127.0.0.1:${port}`, ENGRAM_EMBEDDINGS_MODEL: localModelId };
   const client = createEmbedder(loadConfig({ LOG_LEVEL: 'silent', ...env }).embeddings);
   if (!client) throw new Error('ENGRAM_EMBEDDINGS=openai gave no embedder');
@@ -119,7 +136,56 @@ class Encoders {
   }
 }
 
-async function main(port: number) {
+/** The encoder's vector size. */
+const dims = 512;
+
+/**
+ * Vectors already made, by the text the encoder saw: one JSON line each, `[text, base64 float32]`. A line
+ * cut short (two runs writing at once, a killed run) is skipped when read.
+ */
+class VectorCache {
+  private readonly vectors = new Map<string, string>();
+
+  constructor(private readonly file: string | null) {
+    if (!file || !existsSync(file)) return;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      try {
+        const [text, vector] = JSON.parse(line) as [unknown, unknown];
+        if (typeof text === 'string' && typeof vector === 'string' && Buffer.from(vector, 'base64').length === dims * 4) this.vectors.set(text, vector);
+      } catch {
+        // an empty or cut line
+      }
+    }
+  }
+
+  get size(): number {
+    return this.vectors.size;
+  }
+
+  get(text: string): number[] | undefined {
+    const stored = this.vectors.get(text);
+    if (stored === undefined) return undefined;
+    const bytes = Buffer.from(stored, 'base64');
+    return Array.from({ length: dims }, (_, i) => bytes.readFloatLE(i * 4));
+  }
+
+  add(entries: [string, number[]][]): void {
+    if (!entries.length) return;
+    const lines = entries.map(([text, vector]) => {
+      const bytes = Buffer.alloc(vector.length * 4);
+      vector.forEach((x, i) => bytes.writeFloatLE(x, i * 4));
+      const stored = bytes.toString('base64');
+      this.vectors.set(text, stored);
+      return `${JSON.stringify([text, stored])}\n`;
+    });
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    appendFileSync(this.file, lines.join(''));
+  }
+}
+
+async function main(port: number, cacheFile: string | null) {
+  const cache = new VectorCache(cacheFile);
   const encoders = await Encoders.start(Math.max(1, availableParallelism()));
   const server = createServer((req, res) => {
     const answer = (status: number, body: unknown) => {
@@ -140,11 +206,12 @@ async function main(port: number) {
           return answer(400, { error: { message: String(err instanceof Error ? err.message : err), type: 'invalid_request_error' } });
         }
         const words = inputs.map((i) => i.split(/\s+/).filter(Boolean).slice(0, maxWords).join(' ') || '.');
+        const vectors: number[][] = words.map((w) => cache.get(w) ?? []);
         // The encoder pads a batch to its longest text: texts of like length are encoded together.
-        const order = words.map((_, i) => i).sort((x, y) => words[x]!.length - words[y]!.length);
-        const vectors: number[][] = new Array(words.length);
+        const order = words.map((_, i) => i).filter((i) => !vectors[i]!.length).sort((x, y) => words[x]!.length - words[y]!.length);
         const parts = Array.from({ length: Math.ceil(order.length / 16) }, (_, i) => order.slice(i * 16, i * 16 + 16));
         await Promise.all(parts.map(async (part) => (await encoders.encode(part.map((k) => words[k]!))).forEach((v, j) => (vectors[part[j]!] = v))));
+        cache.add(order.map((i) => [words[i]!, vectors[i]!]));
         const tokens = words.reduce((n, w) => n + w.split(' ').length, 0);
         answer(200, {
           object: 'list',
@@ -155,8 +222,8 @@ async function main(port: number) {
       })().catch((err: unknown) => answer(500, { error: { message: String(err), type: 'server_error' } }));
     });
   });
-  server.listen(port, '127.0.0.1', () => console.log(`listening on ${port}`));
+  server.listen(port, '127.0.0.1', () => console.log(`listening on ${port} (${cacheFile ? `${cache.size} vectors cached in ${cacheFile}` : 'no cache'})`));
 }
 
 if (!isMainThread) void encoderThread();
-else if (process.argv[1]?.endsWith('embedder.js')) void main(Number(process.argv[2]));
+else if (process.argv[1]?.endsWith('embedder.js')) void main(Number(process.argv[2]), process.argv[3] ?? null);

@@ -488,6 +488,7 @@ export const retrievalSuite: Suite = {
     'question-types': 'LongMemEval question types to run, comma-separated (default all)',
     'longmemeval-ingest': 'http (default: a real server and its pipeline, ~30 min) or direct (turns straight into the search index, no beliefs, ~20 s)',
     embedder: 'none (default: lexical search) or use (hybrid: a local Universal Sentence Encoder server, bench/embedder.ts; slow to encode, try --limit)',
+    'embedding-cache': "with --embedder use: the file the encoder keeps its vectors in between runs (default in the system's temporary folder), or off",
     'scale-subjects': 'subjects of the scale corpus (default 1000)',
     'scale-per-subject': 'memories per subject (default 1000)',
     'big-subject': 'memories of the one big subject (default 100000)',
