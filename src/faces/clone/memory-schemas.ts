@@ -1,5 +1,6 @@
 // Request and response shapes of the recording face's /api/recording/…/ and /api/memory/…/ routes.
 import { z } from 'zod';
+import { beliefOut, beliefView } from '../../beliefs/schemas.js';
 import type { BeliefWithEvidence } from '../../beliefs/service.js';
 import type { Episode } from '../../episodes/store.js';
 import type { MemoryEvent } from '../../events/service.js';
@@ -139,49 +140,14 @@ export const factPatch = z
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'Change at least one of object, statement, positive, category');
 
-export const factOut = z.object({
-  id: z.string(),
-  about: z.string(),
-  predicate: z.string(),
-  object: z.string(),
-  statement: z.string(),
-  positive: z.boolean(),
-  category: z.string(),
-  confidence: z.number(),
-  effective_confidence: z.number(),
-  confirmations: z.number().int(),
-  status: z.string(),
+export const factOut = beliefOut.extend({
   source: z.string().describe("'user' for facts you wrote; otherwise the extractor"),
-  valid_from: z.string().nullable(),
-  valid_to: z.string().nullable(),
-  recorded_at: z.string(),
-  superseded_by: z.string().nullable(),
   evidence: z.array(z.string()).describe('Envelope ids it was learned from; empty for your own facts'),
 });
 
 export const factDetailOut = factOut.extend({ history: z.array(factOut).describe('Earlier versions this fact replaced, newest first') });
 
-export function factView(b: BeliefWithEvidence): z.infer<typeof factOut> {
-  return {
-    id: b.id,
-    about: b.about,
-    predicate: b.predicate,
-    object: b.object,
-    statement: b.statement,
-    positive: b.positive,
-    category: b.category,
-    confidence: b.confidence,
-    effective_confidence: Math.round(b.effectiveConfidence * 1000) / 1000,
-    confirmations: b.confirmations,
-    status: b.status,
-    source: b.source,
-    valid_from: b.validFrom ? toIso(b.validFrom) : null,
-    valid_to: isoOrNull(b.validTo),
-    recorded_at: toIso(b.recordedAt),
-    superseded_by: b.supersededBy,
-    evidence: b.evidence,
-  };
-}
+export const factView: (b: BeliefWithEvidence) => z.infer<typeof factOut> = beliefView;
 
 export const episodeOut = z.object({
   id: z.string(),

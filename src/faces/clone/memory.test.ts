@@ -87,6 +87,12 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(lisbon.confidence, 1);
       assert.equal(lisbon.statement, 'lives in Lisbon');
       assert.deepEqual(lisbon.evidence, []);
+      assert.deepEqual(Object.keys(lisbon).sort(), [
+        'about', 'category', 'confidence', 'confirmations', 'effective_confidence', 'evidence', 'id', 'object', 'positive', 'predicate',
+        'recorded_at', 'source', 'statement', 'status', 'superseded_by', 'valid_from', 'valid_to',
+      ]);
+      assert.match(lisbon.recorded_at, /^\d{4}-\d\d-\d\dT/);
+      assert.equal(lisbon.valid_to, null);
 
       const changed = await call('PATCH', `/api/memory/facts/${lisbon.id}/`, key, { object: 'Porto' });
       assert.equal(changed.statusCode, 200, changed.body);

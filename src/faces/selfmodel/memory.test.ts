@@ -149,6 +149,13 @@ for (const { engine, skip } of await testEngines()) {
       const beliefs = await call('GET', `/external/users/${user}/beliefs?status=superseded&predicate=lives_in`);
       assert.equal(beliefs.statusCode, 200);
       assert.ok(beliefs.json().beliefs.every((b: { status: string }) => b.status === 'superseded'));
+      const shown = beliefs.json().beliefs[0];
+      assert.deepEqual(Object.keys(shown).sort(), [
+        'about', 'category', 'confidence', 'confirmations', 'contradicts', 'effective_confidence', 'evidence', 'first_seen', 'id', 'last_confirmed',
+        'object', 'positive', 'predicate', 'recorded_at', 'source', 'statement', 'status', 'superseded_by', 'valid_from', 'valid_to', 'when',
+      ]);
+      for (const field of ['first_seen', 'last_confirmed', 'recorded_at', 'valid_from', 'valid_to']) assert.match(shown[field], /^\d{4}-\d\d-\d\dT/, field);
+      assert.ok(shown.superseded_by && shown.evidence.length > 0 && Number.isInteger(shown.confirmations));
       assert.equal((await call('GET', `/external/users/${user}/beliefs`, undefined, { 'x-api-key': otherKey })).statusCode, 404);
     });
 

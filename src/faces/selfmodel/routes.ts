@@ -3,6 +3,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Core } from '../../app.js';
+import { beliefView as sharedBeliefView } from '../../beliefs/schemas.js';
 import type { BeliefWithEvidence } from '../../beliefs/service.js';
 import { contextFormats, defaultContextFormat } from '../../context/formats.js';
 import type { Episode } from '../../episodes/store.js';
@@ -45,28 +46,12 @@ const sessionView = (x: MemorySession) => ({
   completed_at: isoOrNull(x.completedAt),
 });
 
-export const beliefView = (b: BeliefWithEvidence) => ({
-  id: b.id,
-  about: b.about,
-  predicate: b.predicate,
-  object: b.object,
-  statement: b.statement,
-  positive: b.positive,
-  category: b.category,
-  confidence: b.confidence,
-  effective_confidence: Math.round(b.effectiveConfidence * 1000) / 1000,
-  confirmations: b.confirmations,
-  status: b.status,
-  source: b.source,
-  valid_from: b.validFrom ? toIso(b.validFrom) : null,
-  valid_to: isoOrNull(b.validTo),
+export const beliefView = (b: BeliefWithEvidence): z.infer<typeof s.beliefView> => ({
+  ...sharedBeliefView(b),
   when: isoOrNull(b.whenAt),
   first_seen: toIso(b.firstSeen),
   last_confirmed: toIso(b.lastConfirmed),
-  recorded_at: toIso(b.recordedAt),
-  superseded_by: b.supersededBy,
   contradicts: b.contradicts,
-  evidence: b.evidence,
 });
 
 const episodeView = (e: Episode) => ({ id: e.id, occurred_at: toIso(e.occurredAt), session_id: e.sessionId, summary: e.summary });

@@ -1,5 +1,6 @@
 // Self-model face request and response shapes (000-self-model-api.txt), shared by validation and OpenAPI.
 import { z } from 'zod';
+import { beliefOut } from '../../beliefs/schemas.js';
 import { contextFormats } from '../../context/formats.js';
 
 const id = z.string().trim().min(1).max(200);
@@ -126,30 +127,13 @@ export const contextBody = z
 
 export const contextQuery = z.object({ requesting_user_id: id.optional() });
 
-const beliefView = z.object({
-  id: z.string(),
-  about: z.string(),
-  predicate: z.string(),
-  object: z.string(),
-  statement: z.string(),
-  positive: z.boolean(),
-  category: z.string(),
-  confidence: z.number(),
-  effective_confidence: z.number(),
-  confirmations: z.number(),
-  status: z.string(),
-  source: z.string(),
-  valid_from: z.string().nullable(),
-  valid_to: z.string().nullable(),
+/** The self-model API's belief: the shared fields, and when it happened, was first seen and last confirmed, and what it contradicts. */
+export const beliefView = beliefOut.extend({
   when: z.string().nullable(),
   first_seen: z.string(),
   last_confirmed: z.string(),
-  recorded_at: z.string(),
-  superseded_by: z.string().nullable(),
   contradicts: z.string().nullable(),
-  evidence: z.array(z.string()),
 });
-export { beliefView };
 
 const episodeView = z.object({ id: z.string(), occurred_at: z.string(), session_id: z.string().nullable(), summary: z.string() });
 export { episodeView };
