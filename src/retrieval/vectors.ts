@@ -98,12 +98,12 @@ export async function writeVectors(db: Kysely<DB>, tenantId: string, model: stri
  * statement of its own, with its own vector, and when only one side of a conversation is sent (a user's
  * messages without the assistant's) it is not what the turn answered; measured on LongMemEval_S, whose
  * bench indexes user turns only, adding it cost all-sessions recall@5 0.2 points and preference any@5 3.4.
- * Turns whose speaker is not known are taken as replies. Measured with the bench's local encoder, vectors alone ranking LoCoMo's 5,882 turns for its
- * questions: evidence recall@10 36.3% with each turn alone, 49.2% with the turn before it after it (47.2%
- * before it; the turn comes first so that an encoder's length limit cuts the previous turn, not the
- * turn). Only the turn before, not the one after: an earlier turn is there when the vector is made (turns
- * arrive in order) and never changes, so a vector never needs making again; a turn that arrives after
- * the one it preceded is not in that one's vector.
+ * Turns whose speaker is not known are taken as replies. Measured with the bench's local encoder, vectors
+ * alone ranking LoCoMo's 5,882 turns for its questions: evidence recall@10 36.3% with each turn alone,
+ * 49.2% with the turn before it after it (47.2% before it; the turn comes first so that an encoder's
+ * length limit cuts the previous turn, not the turn). Only the turn before, not the one after: an earlier
+ * turn is there when the vector is made (turns arrive in order) and never changes, so a vector never needs
+ * making again; a turn that arrives after the one it preceded is not in that one's vector.
  */
 export function embeddingText(body: string, previous: string | null): string {
   return previous ? `${body}\n${previous}` : body;
