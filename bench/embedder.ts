@@ -35,7 +35,7 @@ export interface LocalEmbedder {
 }
 
 /** Where vectors are kept between runs (`--embedding-cache <file>`, or `off`). */
-export function embeddingCacheFile(ctx: SuiteContext): string | null {
+function embeddingCacheFile(ctx: SuiteContext): string | null {
   const option = ctx.options.get('embedding-cache');
   if (option === 'off') return null;
   return option ?? join(tmpdir(), 'engram-bench-embeddings', `${localModelId}-${maxWords}-words.jsonl`);

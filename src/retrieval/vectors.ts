@@ -263,7 +263,8 @@ class VectorCache {
  * Query vectors recently embedded, per tenant and text, least recently used out first. Asking the same
  * question again is common (a client searches, then asks for context with the same words, or retries),
  * and each embedding is a round trip to the embedder (25–45 ms with the bench's local encoder). A request
- * still in flight is shared, and a failed one is forgotten, so the next search asks again. Keyed by tenant too: one tenant's questions never change another's timings.
+ * still in flight is shared, and a failed one is forgotten, so the next search asks again. Keyed by tenant
+ * too: one tenant's questions never change another's timings.
  */
 class QueryVectors {
   private readonly entries = new Map<string, Promise<Float32Array>>();
