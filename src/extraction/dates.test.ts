@@ -1,7 +1,7 @@
 // Date resolution: each expression, said on Wednesday 2025-06-11, resolves to one UTC day.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeDate, describeMonthDay, durationStart, findDate, findDuration, findSpan, type Direction } from './dates.js';
+import { describeDate, describeMonthDay, durationStart, findAnchored, findDate, findDuration, findSpan, type Direction } from './dates.js';
 
 const WEDNESDAY = Date.UTC(2025, 5, 11, 15, 30);
 
@@ -109,6 +109,40 @@ describe('findDate', () => {
     assert.equal(findSpan('over the last few months', WEDNESDAY)?.from, day('2025-03-11'));
     assert.equal(findSpan('during the past month', WEDNESDAY)?.from, day('2025-05-11'), 'no count: one unit');
     assert.equal(findSpan('What did I do last month?', WEDNESDAY), null, '"last month" is the calendar month: findDate reads it');
+  });
+
+  it('reads a time said against a date as the stretch between them, both days included', () => {
+    const read = (text: string) => {
+      const found = findAnchored(text, WEDNESDAY);
+      return found && { from: found.from, to: found.to, said: text.slice(found.start, found.end) };
+    };
+    // 2023-08-11 is a Friday; 2022-10-25 a Tuesday; 2023-10-28 a Saturday.
+    assert.deepEqual(read('the puppy she got two weeks before August 11, 2023?'), { from: day('2023-07-28'), to: day('2023-08-12'), said: 'two weeks before August 11, 2023' });
+    assert.deepEqual(read('What did John do the week before August 3, 2023?'), { from: day('2023-07-27'), to: day('2023-08-04'), said: 'the week before August 3, 2023' });
+    assert.deepEqual(read('on the Sunday before October 25, 2022'), { from: day('2022-10-23'), to: day('2022-10-26'), said: 'the Sunday before October 25, 2022' });
+    assert.deepEqual(read('on the Saturday after October 28, 2023'), { from: day('2023-10-28'), to: day('2023-11-05'), said: 'the Saturday after October 28, 2023' }, 'the next one, not the same day');
+    assert.deepEqual(read('three days after the 2nd'), { from: day('2025-06-02'), to: day('2025-06-06'), said: 'three days after the 2nd' });
+  });
+
+  it('reads "before", "until", "since" and "after" a date as open stretches', () => {
+    const read = (text: string) => {
+      const found = findAnchored(text, WEDNESDAY);
+      return found && { from: found.from, to: found.to, said: text.slice(found.start, found.end) };
+    };
+    assert.deepEqual(read('Which airlines did I fly with before today?'), { from: Number.MIN_SAFE_INTEGER, to: day('2025-06-11'), said: 'before today' });
+    assert.deepEqual(read('What have I cooked since May?'), { from: day('2025-05-01'), to: day('2025-06-12'), said: 'since May' });
+    assert.deepEqual(read('What did I do after May 5?'), { from: day('2025-05-05'), to: day('2025-06-12'), said: 'after May 5' });
+    assert.equal(read('What did I do before I moved?'), null, 'no date after the word');
+    assert.equal(read('a week before the trip'), null, 'an event, not a date: nothing to count from');
+    assert.equal(read('two weeks ago'), null);
+  });
+
+  it('of two expressions that overlap, reads the one that goes on further', () => {
+    const text = 'What did he do before August 3, 2023?';
+    const found = findDate(text, WEDNESDAY, 'past')!;
+    assert.deepEqual({ at: found.at, unit: found.unit, said: text.slice(found.start, found.end) }, { at: day('2023-08-03'), unit: 'day', said: 'August 3, 2023' });
+    assert.equal(findDate('after May 5', WEDNESDAY, 'past')?.at, day('2025-05-05'));
+    assert.equal(findDate('since May', WEDNESDAY, 'past')?.unit, 'month');
   });
 
   it('marks years the text named', () => {

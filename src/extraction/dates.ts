@@ -318,7 +318,7 @@ function seasonInName(text: string, end: number): boolean {
   return Boolean(word) && /^ +\p{Lu}/u.test(text.slice(end));
 }
 
-/** The first date expression in the text (the longest one when two start together), resolved from `occurredAt`. */
+/** The first date expression in the text (of overlapping ones, the one reaching furthest), resolved from `occurredAt`. */
 export function findDate(text: string, occurredAt: number, direction: Direction): ResolvedDate | null {
   const lower = text.toLowerCase();
   const today = startOfDay(occurredAt);
@@ -327,7 +327,11 @@ export function findDate(text: string, occurredAt: number, direction: Direction)
     re.lastIndex = 0;
     for (let m = re.exec(lower); m; m = re.exec(lower)) {
       if (seasonInName(text, m.index + m[0].length)) continue;
-      const better = !best || m.index < best.start || (m.index === best.start && m.index + m[0].length > best.end);
+      // Of two expressions that overlap, the one that goes on further says more: "before August" is
+      // the start of "August 3, 2023", "after May" of "May 5".
+      const end = m.index + m[0].length;
+      const overlaps = best !== null && m.index < best.end && end > best.start;
+      const better = !best || (overlaps ? end > best.end : m.index < best.start);
       if (!better) continue;
       const resolved = resolve(m, today, direction);
       if (resolved) best = { explicitYear: false, ...resolved, start: m.index, end: m.index + m[0].length };
@@ -355,6 +359,43 @@ export function findSpan(text: string, occurredAt: number): { from: number; to: 
   const today = startOfDay(occurredAt);
   const n = m[1] ? count(m[1].toLowerCase()) : 1;
   return { from: shift(today, m[2]!.toLowerCase(), -n), to: today + DAY, start: m.index, end: m.index + m[0].length };
+}
+
+/**
+ * A time said against another one, as questions ask it: "two weeks before August 11, 2023", "the Sunday
+ * before October 25", "the week after the 3rd" (a stretch from the offset to the date, both ends
+ * included: what happened then is often told on the later day), and open ones, "before today", "since
+ * May" (up to the date, or from it to now). Null when the text's first date is not said that way.
+ */
+export function findAnchored(text: string, occurredAt: number): { from: number; to: number; start: number; end: number } | null {
+  const lower = text.toLowerCase();
+  const relation = new RegExp(
+    `(?:\\b(?:the|last|that) )?(?:\\b${COUNT_RE} )?\\b(?:(day|week|weekend|month|year|${WEEKDAY_RE.slice(1, -1)})s? )?(before|after|since|until|till|prior to) `,
+    'g',
+  );
+  for (let m = relation.exec(lower); m; m = relation.exec(lower)) {
+    const [said, n, unit, word] = m as unknown as [string, string | undefined, string | undefined, string];
+    // The date must follow the word at once; the month and year matchers take the word in ("since May").
+    const from = m.index + said.length - word.length - 1;
+    const date = findDate(text.slice(from), occurredAt, 'past');
+    if (!date || (date.start !== 0 && date.start !== word.length + 1)) continue;
+    const at = date.at;
+    const end = from + date.end;
+    if (unit) {
+      // An offset counts from a day, not from a month or a year.
+      if (date.unit !== 'day' || ['since', 'until', 'till', 'prior to'].includes(word)) continue;
+      const day = WEEKDAYS.findIndex((d) => d.startsWith(unit.slice(0, 3)));
+      const dow = new Date(at).getUTCDay();
+      const steps = n ? count(n) : 1;
+      const length = unit === 'weekend' ? 'week' : unit;
+      if (word === 'before') return { from: day >= 0 ? at - ((dow - day + 7) % 7 || 7) * DAY : shift(at, length, -steps), to: at + DAY, start: m.index, end };
+      return { from: at, to: (day >= 0 ? at + ((day - dow + 7) % 7 || 7) * DAY : shift(at, length, steps)) + DAY, start: m.index, end };
+    }
+    const start = from;
+    if (word === 'since' || word === 'after') return { from: at, to: startOfDay(occurredAt) + DAY, start, end };
+    return { from: Number.MIN_SAFE_INTEGER, to: at, start, end };
+  }
+  return null;
 }
 
 /** "for five years", "for the past 3 months": when a state that still holds began (day precision). */

@@ -37,6 +37,26 @@ test('a stretch up to now is a window ending today, not the calendar period befo
   assert.deepEqual([lastMonth.window?.from, lastMonth.window?.to], [Date.UTC(2026, 8, 24), Date.UTC(2026, 10, 8)], 'October, a week either side');
 });
 
+test('a stretch against a date ("the week before August 3") is a window from one to the other, two days either side', () => {
+  const week = parseQuery('What did John do the week before August 3, 2023 with his kids?', ref);
+  assert.deepEqual([week.window?.from, week.window?.to], [Date.UTC(2023, 6, 25), Date.UTC(2023, 7, 6)]);
+  assert.equal(week.window?.text, 'the week before August 3, 2023');
+  assert.deepEqual(week.terms, ['john', 'kids']);
+  const before = parseQuery('Which airlines did I fly with before today?', ref);
+  assert.deepEqual([before.window?.from, before.window?.to], [Number.MIN_SAFE_INTEGER, Date.UTC(2026, 10, 27)], 'open at the start');
+});
+
+test('a weekday said with a wider time ("the Wednesday two months ago") is within that time, not the latest such weekday', () => {
+  const q = parseQuery('What did I do with Rachel on the Wednesday two months ago?', ref);
+  assert.deepEqual([q.window?.from, q.window?.to], [Date.UTC(2026, 8, 18), Date.UTC(2026, 9, 8)], 'September, a week either side');
+  assert.equal(q.window?.text, 'Wednesday two months ago');
+  assert.deepEqual(q.terms, ['rachel']);
+  const apart = parseQuery('On Saturday, what did I buy last month?', ref);
+  assert.equal(apart.window?.text, 'last month');
+  assert.deepEqual(apart.terms, ['saturday', 'buy'], 'said apart, the weekday stays a word of the question');
+  assert.equal(parseQuery('What did I eat on Wednesday?', ref).window?.from, Date.UTC(2026, 10, 16), 'alone, the latest Wednesday (two days of margin)');
+});
+
 test('words that point back at the conversation itself ("I mentioned", "do you remember") are not what it is about', () => {
   assert.deepEqual(parseQuery('I mentioned a museum trip with a friend; do you remember where?', ref).terms, ['museum', 'trip', 'friend']);
   assert.deepEqual(parseQuery('How many months have passed since I told you about the wedding?', ref).terms, ['months', 'wedding']);

@@ -1,6 +1,6 @@
 // Reading a search query: its content words, the people it names, and the time it points at. General
 // rules of English questions; nothing here knows any particular data set.
-import { type DateUnit, findDate, findSpan } from '../extraction/dates.js';
+import { type DateUnit, type ResolvedDate, findAnchored, findDate, findSpan } from '../extraction/dates.js';
 
 /** Words that say how a question is asked, not what it is about: dropped before the index is queried. */
 const stopwords = new Set(
@@ -51,13 +51,40 @@ function windowEnd(at: number, unit: DateUnit): number {
 
 const windowMargin: Record<DateUnit, number> = { day: 2 * DAY, week: 3 * DAY, month: 7 * DAY, season: 0, year: 0 };
 
+/** A stretch against a date ("the week before August 3"), with a day's margin on its closed ends (see parseQuery). */
+function anchoredWindow(query: string, reference: number): { from: number; to: number; start: number; end: number } | null {
+  const found = findAnchored(query, reference);
+  if (!found) return null;
+  const margin = windowMargin.day;
+  return { ...found, from: found.from === Number.MIN_SAFE_INTEGER ? found.from : found.from - margin, to: found.to + margin };
+}
+
+const weekday = /^(?:(?:next|last|this coming|this past|this|coming|past|on) )?(?:monday|tues(?:day)?|wednesday|thurs(?:day)?|friday|saturday|sunday)$/i;
+
+/**
+ * The date a question names. A weekday said with a wider time ("the Wednesday two months ago") is a day
+ * within that time, not the latest such weekday: the wider time is the window, and when the two are said
+ * together the words of both leave the terms.
+ */
+function questionDate(query: string, reference: number): ResolvedDate | null {
+  const date = findDate(query, reference, 'past');
+  if (!date || !weekday.test(query.slice(date.start, date.end))) return date;
+  const blanked = `${query.slice(0, date.start)}${' '.repeat(date.end - date.start)}${query.slice(date.end)}`;
+  const wider = findDate(blanked, reference, 'past');
+  if (!wider) return date;
+  const [first, second] = wider.start < date.start ? [wider, date] : [date, wider];
+  const together = /^[\s,]*(?:(?:of|in|the)\s+)*$/i.test(query.slice(first.end, second.start));
+  return together ? { ...wider, start: first.start, end: second.end } : wider;
+}
+
 const words = (text: string) => text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
 
 /** Splits a question into what to look for; `reference` is the moment relative dates ("last May") count from. */
 export function parseQuery(query: string, reference: number): ParsedQuery {
-  // "in the past two weeks" is a stretch up to now; otherwise a date with its unit ("last May").
-  const span = findSpan(query, reference);
-  const date = span ? null : findDate(query, reference, 'past');
+  // "in the past two weeks" is a stretch up to now; "two weeks before August 11", "since May" a stretch
+  // against a date; otherwise a date with its unit ("last May").
+  const span = findSpan(query, reference) ?? anchoredWindow(query, reference);
+  const date = span ? null : questionDate(query, reference);
   // People place recent things loosely ("a week ago" may be eight days) and mention them a day or two
   // after they happen, so short windows get a margin on each side.
   const margin = date ? windowMargin[date.unit] : 0;
