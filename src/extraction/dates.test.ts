@@ -145,6 +145,14 @@ describe('findDate', () => {
     assert.equal(findDate('since May', WEDNESDAY, 'past')?.unit, 'month');
   });
 
+  it('leaves a weekday inside a name alone ("the Maundy Thursday service", "Black Friday")', () => {
+    assert.equal(findDate('Did I attend the Maundy Thursday service at the church?', WEDNESDAY, 'past'), null);
+    assert.equal(findDate('I bought it on Black Friday.', WEDNESDAY, 'past'), null);
+    assert.equal(findDate('What did Caroline do last Friday?', WEDNESDAY, 'past')?.at, day('2025-06-06'), 'a time word before it');
+    assert.equal(findDate('On Friday, what did I eat?', WEDNESDAY, 'past')?.at, day('2025-06-06'), 'first in the sentence');
+    assert.equal(findDate('I was meeting John Friday.', WEDNESDAY, 'past')?.at, day('2025-06-06'), 'after a name, still a weekday');
+  });
+
   it('marks years the text named', () => {
     assert.equal(findDate('June 5th, 1990', WEDNESDAY, 'past')?.explicitYear, true);
     assert.equal(findDate('June 5th', WEDNESDAY, 'past')?.explicitYear, false);

@@ -318,6 +318,16 @@ function seasonInName(text: string, end: number): boolean {
   return Boolean(word) && /^ +\p{Lu}/u.test(text.slice(end));
 }
 
+/**
+ * Days of the year named after a weekday: "the Maundy Thursday service", "Black Friday deals" are not the
+ * latest Thursday or Friday. A list, not a rule about capitals: "meeting John Friday" is a weekday.
+ */
+const WEEKDAY_NAMES = /\b(?:maundy|good|holy|easter|palm|ash|shrove|black|cyber|giving|small business|super bowl) $/;
+
+function weekdayInName(lower: string, start: number, end: number): boolean {
+  return new RegExp(`^${WEEKDAY_RE}$`).test(lower.slice(start, end)) && WEEKDAY_NAMES.test(lower.slice(Math.max(0, start - 20), start));
+}
+
 /** The first date expression in the text (of overlapping ones, the one reaching furthest), resolved from `occurredAt`. */
 export function findDate(text: string, occurredAt: number, direction: Direction): ResolvedDate | null {
   const lower = text.toLowerCase();
@@ -326,7 +336,7 @@ export function findDate(text: string, occurredAt: number, direction: Direction)
   for (const { re, resolve } of matchers) {
     re.lastIndex = 0;
     for (let m = re.exec(lower); m; m = re.exec(lower)) {
-      if (seasonInName(text, m.index + m[0].length)) continue;
+      if (seasonInName(text, m.index + m[0].length) || weekdayInName(lower, m.index, m.index + m[0].length)) continue;
       // Of two expressions that overlap, the one that goes on further says more: "before August" is
       // the start of "August 3, 2023", "after May" of "May 5".
       const end = m.index + m[0].length;
