@@ -122,6 +122,7 @@ describe('findDate', () => {
     assert.deepEqual(read('on the Sunday before October 25, 2022'), { from: day('2022-10-23'), to: day('2022-10-26'), said: 'the Sunday before October 25, 2022' });
     assert.deepEqual(read('on the Saturday after October 28, 2023'), { from: day('2023-10-28'), to: day('2023-11-05'), said: 'the Saturday after October 28, 2023' }, 'the next one, not the same day');
     assert.deepEqual(read('three days after the 2nd'), { from: day('2025-06-02'), to: day('2025-06-06'), said: 'three days after the 2nd' });
+    assert.deepEqual(read('a month before August 11, 2023'), { from: day('2023-07-11'), to: day('2023-08-12'), said: 'a month before August 11, 2023' }, 'a month, not a Monday');
   });
 
   it('reads "before", "until", "since" and "after" a date as open stretches', () => {

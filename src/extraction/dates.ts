@@ -31,6 +31,10 @@ const SEASON_START: Record<string, number> = { spring: 2, summer: 5, fall: 8, au
 const MONTH_RE = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 // Full names (and "tues", "thurs"): short forms like "sat" and "sun" are everyday words.
 const WEEKDAY_RE = '(monday|tues(?:day)?|wednesday|thurs(?:day)?|friday|saturday|sunday)';
+/** A weekday as the weekday matcher reads it, with its modifier ("last Friday", "on Friday"). */
+const WEEKDAY_SAID = `(?:(next|last|this coming|this past|this|coming|past|on) )?${WEEKDAY_RE}`;
+const BARE_WEEKDAY = new RegExp(`^${WEEKDAY_RE}$`);
+const WEEKDAY_ALONE = new RegExp(`^${WEEKDAY_SAID}$`, 'i');
 // "this may be", "in march we…": a month name followed by a verb is not a date.
 const NOT_A_VERB_NEXT = '(?! (?:be|have|not|need|want|take|seem|sound|also|well|get|go|come|make|help|look|mean|happen|work|change|i|we|you)\\b)';
 const ORDINAL_DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
@@ -220,7 +224,7 @@ const matchers: Matcher[] = [
     },
   },
   {
-    re: new RegExp(`\\b(?:(next|last|this coming|this past|this|coming|past|on) )?${WEEKDAY_RE}\\b`, 'g'),
+    re: new RegExp(`\\b${WEEKDAY_SAID}\\b`, 'g'),
     resolve: (m, today, direction) => ({ at: weekdayResolved(today, weekdayIndex(m[2]!), m[1] ?? '', direction), unit: 'day' }),
   },
   {
@@ -325,7 +329,12 @@ function seasonInName(text: string, end: number): boolean {
 const WEEKDAY_NAMES = /\b(?:maundy|good|holy|easter|palm|ash|shrove|black|cyber|giving|small business|super bowl) $/;
 
 function weekdayInName(lower: string, start: number, end: number): boolean {
-  return new RegExp(`^${WEEKDAY_RE}$`).test(lower.slice(start, end)) && WEEKDAY_NAMES.test(lower.slice(Math.max(0, start - 20), start));
+  return BARE_WEEKDAY.test(lower.slice(start, end)) && WEEKDAY_NAMES.test(lower.slice(Math.max(0, start - 20), start));
+}
+
+/** Whether a date expression, as found, is a weekday ("Wednesday", "last Friday"). */
+export function isWeekday(said: string): boolean {
+  return WEEKDAY_ALONE.test(said);
 }
 
 /** The first date expression in the text (of overlapping ones, the one reaching furthest), resolved from `occurredAt`. */
@@ -371,19 +380,22 @@ export function findSpan(text: string, occurredAt: number): { from: number; to: 
   return { from: shift(today, m[2]!.toLowerCase(), -n), to: today + DAY, start: m.index, end: m.index + m[0].length };
 }
 
+// What relates a time to the date said after it: an optional offset ("two weeks", "the Sunday") and the word.
+const ANCHOR = new RegExp(
+  `(?:\\b(?:the|last|that) )?(?:\\b${COUNT_RE} )?\\b(?:(day|week|weekend|month|year|${WEEKDAY_RE.slice(1, -1)})s? )?(before|after|since|until|till|prior to) `,
+  'g',
+);
+
 /**
  * A time said against another one, as questions ask it: "two weeks before August 11, 2023", "the Sunday
  * before October 25", "the week after the 3rd" (a stretch from the offset to the date, both ends
  * included: what happened then is often told on the later day), and open ones, "before today", "since
- * May" (up to the date, or from it to now). Null when the text's first date is not said that way.
+ * May" (up to the date, or from it to now). Null when no date in the text is said that way.
  */
 export function findAnchored(text: string, occurredAt: number): { from: number; to: number; start: number; end: number } | null {
   const lower = text.toLowerCase();
-  const relation = new RegExp(
-    `(?:\\b(?:the|last|that) )?(?:\\b${COUNT_RE} )?\\b(?:(day|week|weekend|month|year|${WEEKDAY_RE.slice(1, -1)})s? )?(before|after|since|until|till|prior to) `,
-    'g',
-  );
-  for (let m = relation.exec(lower); m; m = relation.exec(lower)) {
+  ANCHOR.lastIndex = 0;
+  for (let m = ANCHOR.exec(lower); m; m = ANCHOR.exec(lower)) {
     const [said, n, unit, word] = m as unknown as [string, string | undefined, string | undefined, string];
     // The date must follow the word at once; the month and year matchers take the word in ("since May").
     const from = m.index + said.length - word.length - 1;
@@ -394,16 +406,19 @@ export function findAnchored(text: string, occurredAt: number): { from: number; 
     if (unit) {
       // An offset counts from a day, not from a month or a year.
       if (date.unit !== 'day' || ['since', 'until', 'till', 'prior to'].includes(word)) continue;
-      const day = WEEKDAYS.findIndex((d) => d.startsWith(unit.slice(0, 3)));
-      const dow = new Date(at).getUTCDay();
+      // "the Sunday before": the one before the day, not that day itself, as "last Sunday" is read.
+      if (BARE_WEEKDAY.test(unit)) {
+        const weekday = weekdayIndex(unit);
+        if (word === 'before') return { from: weekdayResolved(at, weekday, 'last', 'past'), to: at + DAY, start: m.index, end };
+        return { from: at, to: weekdayResolved(at, weekday, '', 'future') + DAY, start: m.index, end };
+      }
       const steps = n ? count(n) : 1;
       const length = unit === 'weekend' ? 'week' : unit;
-      if (word === 'before') return { from: day >= 0 ? at - ((dow - day + 7) % 7 || 7) * DAY : shift(at, length, -steps), to: at + DAY, start: m.index, end };
-      return { from: at, to: (day >= 0 ? at + ((day - dow + 7) % 7 || 7) * DAY : shift(at, length, steps)) + DAY, start: m.index, end };
+      if (word === 'before') return { from: shift(at, length, -steps), to: at + DAY, start: m.index, end };
+      return { from: at, to: shift(at, length, steps) + DAY, start: m.index, end };
     }
-    const start = from;
-    if (word === 'since' || word === 'after') return { from: at, to: startOfDay(occurredAt) + DAY, start, end };
-    return { from: Number.MIN_SAFE_INTEGER, to: at, start, end };
+    if (word === 'since' || word === 'after') return { from: at, to: startOfDay(occurredAt) + DAY, start: from, end };
+    return { from: Number.MIN_SAFE_INTEGER, to: at, start: from, end };
   }
   return null;
 }

@@ -1,6 +1,6 @@
 // Reading a search query: its content words, the people it names, and the time it points at. General
 // rules of English questions; nothing here knows any particular data set.
-import { type DateUnit, type ResolvedDate, findAnchored, findDate, findSpan } from '../extraction/dates.js';
+import { type DateUnit, type ResolvedDate, findAnchored, findDate, findSpan, isWeekday } from '../extraction/dates.js';
 
 /** Words that say how a question is asked, not what it is about: dropped before the index is queried. */
 const stopwords = new Set(
@@ -59,8 +59,6 @@ function anchoredWindow(query: string, reference: number): { from: number; to: n
   return { ...found, from: found.from === Number.MIN_SAFE_INTEGER ? found.from : found.from - margin, to: found.to + margin };
 }
 
-const weekday = /^(?:(?:next|last|this coming|this past|this|coming|past|on) )?(?:monday|tues(?:day)?|wednesday|thurs(?:day)?|friday|saturday|sunday)$/i;
-
 /**
  * The date a question names. A weekday said with a wider time ("the Wednesday two months ago") is a day
  * within that time, not the latest such weekday: the wider time is the window, and when the two are said
@@ -68,7 +66,7 @@ const weekday = /^(?:(?:next|last|this coming|this past|this|coming|past|on) )?(
  */
 function questionDate(query: string, reference: number): ResolvedDate | null {
   const date = findDate(query, reference, 'past');
-  if (!date || !weekday.test(query.slice(date.start, date.end))) return date;
+  if (!date || !isWeekday(query.slice(date.start, date.end))) return date;
   const blanked = `${query.slice(0, date.start)}${' '.repeat(date.end - date.start)}${query.slice(date.end)}`;
   const wider = findDate(blanked, reference, 'past');
   if (!wider) return date;
