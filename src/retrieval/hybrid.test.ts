@@ -70,13 +70,13 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(body.items[0].signals.includes('vector') && body.items[0].signals.includes('lexical'));
     });
 
-    test("the question's vector is made without the names of the subject's speakers", async () => {
+    test("the question's vector asks in the first person of the subject's speakers it names", async () => {
       failing = false;
       const res = await call('/external/search', { user_id: user, query: "What does Gina's brother play?", top_k: 3 });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().mode, 'hybrid');
       assert.deepEqual(res.json().interpreted.speakers, ['Gina']);
-      assert.deepEqual((stub.requests.at(-1)!.body as { input: string[] }).input, ['What does brother play?']);
+      assert.deepEqual((stub.requests.at(-1)!.body as { input: string[] }).input, ['What does my brother play?']);
     });
 
     test('with the embedder down, search answers lexically and says why (a question embedded before keeps its vector)', async () => {

@@ -1,7 +1,7 @@
 // Reading questions: content words, names, and the time they point at, resolved from a reference moment.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { feedbackTerms, matchedTerms, parseQuery, wantedPredicates, withoutNames } from './query.js';
+import { feedbackTerms, inFirstPerson, matchedTerms, parseQuery, wantedPredicates } from './query.js';
 
 const ref = Date.UTC(2026, 10, 25, 12, 0, 0); // Wednesday 25 November 2026
 
@@ -83,11 +83,12 @@ test('feedback leaves out what every conversation says (thanks, great, awesome) 
   assert.deepEqual(feedbackTerms(texts, [], 5), ['harbour', 'sketch']);
 });
 
-test("a question's vector text leaves out the speakers' names, possessives included, unless nothing else is left", () => {
-  assert.equal(withoutNames('What activities does Melanie partake in?', ['Melanie']), 'What activities does partake in?');
-  assert.equal(withoutNames("Did Caroline's kids and Melanie go camping?", ['Caroline', 'Melanie']), 'Did kids and go camping?');
-  assert.equal(withoutNames('Is Melanie Melanies friend, or Mel?', ['Melanie']), 'Is Melanies friend, or Mel?', 'whole words only');
-  assert.equal(withoutNames('What did Jo (the elder) say?', ['Jo (the']), 'What did elder) say?', 'a name is text, not a pattern');
-  assert.equal(withoutNames('Melanie?', ['Melanie']), 'Melanie?');
-  assert.equal(withoutNames('What did she say?', []), 'What did she say?');
+test("a question's vector text asks in the first person of the speakers it names, possessives included, unless nothing else is left", () => {
+  assert.equal(inFirstPerson('What activities does Melanie partake in?', ['Melanie']), 'What activities does I partake in?');
+  assert.equal(inFirstPerson("Did Caroline's kids and Melanie go camping?", ['Caroline', 'Melanie']), 'Did my kids and I go camping?');
+  assert.equal(inFirstPerson('Is Melanie Melanies friend, or Mel?', ['Melanie']), 'Is I Melanies friend, or Mel?', 'whole words only');
+  assert.equal(inFirstPerson('What did Jo (the elder) say?', ['Jo (the']), 'What did I elder) say?', 'a name is text, not a pattern');
+  assert.equal(inFirstPerson('Melanie?', ['Melanie']), 'Melanie?');
+  assert.equal(inFirstPerson("Melanie's?", ['Melanie']), "Melanie's?");
+  assert.equal(inFirstPerson('What did she say?', []), 'What did she say?');
 });

@@ -102,21 +102,27 @@ export function parseQuery(query: string, reference: number): ParsedQuery {
 }
 
 /**
- * The question as its vector should see it: without the names of the people who spoke (the subject's
- * speakers). A turn is embedded without its speaker's name (vectors.ts), so a name in the question only
- * pulls the vector towards turns that address or mention that person ("Hey Mel!"), not towards what the
- * question asks about; who spoke is search's speaker signal. Measured on LoCoMo with the bench's local
- * encoder: evidence recall@10 79.4 → 79.7%, multi-hop 49.4 → 50.0%, open-domain 39.7 → 42.9%. A question
- * that is nothing but names is left as it is.
+ * The question as its vector should see it: asked in the first person of the speaker it names ("What has
+ * Melanie painted?" → "What has I painted?", "Melanie's kids" → "my kids"). A turn is embedded as it was
+ * said, in its speaker's own words and without their name (vectors.ts), so a name in the question only
+ * pulls the vector towards turns that address or mention that person ("Hey Mel!"), while "I" and "my" are
+ * how that person spoke of themselves; who spoke is search's speaker signal. Only names of the subject's
+ * speakers are replaced. Measured on LoCoMo with the bench's local encoder, in-process on one ingest:
+ * with the names left out, evidence recall@10 79.4 → 79.7%, multi-hop 49.4 → 50.0%; in the first person
+ * instead of left out, recall@5 / @10 70.8 / 79.8 → 71.3 / 79.9%, open-domain recall@10 42.9 → 44.3%,
+ * adversarial 88.1 → 88.9%, single-hop 89.8 → 89.5%, multi-hop unchanged; in the second person ("you",
+ * "your") recall@10 fell to 79.5%. A question that is nothing but names is left as it is.
  */
-export function withoutNames(query: string, names: string[]): string {
+export function inFirstPerson(query: string, names: string[]): string {
   let rest = query;
+  let left = query;
   for (const name of names) {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    rest = rest.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?:['’]s)?(?![\\p{L}\\p{N}])`, 'gu'), ' ');
+    const said = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?:['’]s)?(?![\\p{L}\\p{N}])`, 'gu');
+    rest = rest.replace(said, (found) => (/['’]s$/u.test(found) ? 'my' : 'I'));
+    left = left.replace(said, ' ');
   }
-  rest = rest.replace(/\s+/gu, ' ').replace(/\s+([?!.,;:])/gu, '$1').trim();
-  return /[\p{L}\p{N}]/u.test(rest) ? rest : query;
+  return /[\p{L}\p{N}]/u.test(left) ? rest : query;
 }
 
 /** A crude stem, only to tell which query words a result shares (the index does its own stemming). */
