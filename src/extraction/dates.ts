@@ -345,15 +345,15 @@ export function findDate(text: string, occurredAt: number, direction: Direction)
   for (const { re, resolve } of matchers) {
     re.lastIndex = 0;
     for (let m = re.exec(lower); m; m = re.exec(lower)) {
-      if (seasonInName(text, m.index + m[0].length) || weekdayInName(lower, m.index, m.index + m[0].length)) continue;
+      const end = m.index + m[0].length;
+      if (seasonInName(text, end) || weekdayInName(lower, m.index, end)) continue;
       // Of two expressions that overlap, the one that goes on further says more: "before August" is
       // the start of "August 3, 2023", "after May" of "May 5".
-      const end = m.index + m[0].length;
       const overlaps = best !== null && m.index < best.end && end > best.start;
       const better = !best || (overlaps ? end > best.end : m.index < best.start);
       if (!better) continue;
       const resolved = resolve(m, today, direction);
-      if (resolved) best = { explicitYear: false, ...resolved, start: m.index, end: m.index + m[0].length };
+      if (resolved) best = { explicitYear: false, ...resolved, start: m.index, end };
     }
   }
   return best;
