@@ -28,6 +28,18 @@ test('relative and absolute times become windows, and their words leave the term
   assert.deepEqual([year.window?.from, year.window?.to], [Date.UTC(2022, 0, 1), Date.UTC(2023, 0, 1)]);
 });
 
+test('a time after the question (a plan, or how often) is no window, and its words still leave the terms', () => {
+  const plan = parseQuery('What am I cooking next week?', ref);
+  assert.equal(plan.window, null);
+  assert.deepEqual(plan.terms, ['cooking']);
+  const rate = parseQuery('How many devices do I use in a day?', ref);
+  assert.equal(rate.window, null);
+  assert.deepEqual(rate.terms, ['devices', 'use']);
+  assert.equal(parseQuery('What should I serve this weekend?', ref).window, null, 'Wednesday: the coming weekend');
+  assert.notEqual(parseQuery('What did I eat today?', ref).window, null);
+  assert.notEqual(parseQuery('What did I do this week?', ref).window, null);
+});
+
 test('a stretch up to now is a window ending today, not the calendar period before this one', () => {
   const recent = parseQuery('How many times did I bake something in the past two weeks?', ref);
   assert.deepEqual([recent.window?.from, recent.window?.to], [Date.UTC(2026, 10, 11), Date.UTC(2026, 10, 26)]);

@@ -87,7 +87,11 @@ export function parseQuery(query: string, reference: number): ParsedQuery {
   // after they happen, so short windows get a margin on each side.
   const margin = date ? windowMargin[date.unit] : 0;
   const found = span ?? (date ? { from: date.at - margin, to: windowEnd(date.at, date.unit) + margin, start: date.start, end: date.end } : null);
-  const window = found ? { from: found.from, to: found.to, text: query.slice(found.start, found.end) } : null;
+  // Everything remembered was said before the question; a time after it ("next week", "in a day") says
+  // when something is planned or how often it happens ("how many do I use in a day"), not when to look.
+  // Its words still leave the terms: they say when, not what.
+  const ahead = span ? span.from > reference : date ? date.at > reference : false;
+  const window = found && !ahead ? { from: found.from, to: found.to, text: query.slice(found.start, found.end) } : null;
   const rest = found ? `${query.slice(0, found.start)} ${query.slice(found.end)}` : query;
   const terms: string[] = [];
   const names: string[] = [];
