@@ -26,7 +26,8 @@ export const localModelId = 'universal-sentence-encoder-lite';
 /** The encoder's cost grows with length; a turn's first words carry its topic. */
 export const maxWords = 128;
 
-export interface LocalEmbedder {
+/** An embeddings server the bench measures with: the local encoder (`--embedder use`) or your own (`--embedder openai`). */
+export interface BenchEmbedder {
   /** What an `engram serve` needs to use it (ENGRAM_EMBEDDINGS=openai and its base URL and model). */
   env: Record<string, string>;
   /** Engram's own client, pointed at it: for the bench's direct ingest. */
@@ -41,7 +42,7 @@ function embeddingCacheFile(ctx: SuiteContext): string | null {
   return option ?? join(tmpdir(), 'engram-bench-embeddings', `${localModelId}-${maxWords}-words.jsonl`);
 }
 
-export async function startLocalEmbedder(ctx: SuiteContext): Promise<LocalEmbedder> {
+export async function startLocalEmbedder(ctx: SuiteContext): Promise<BenchEmbedder> {
   const port = await freePort();
   const cacheFile = embeddingCacheFile(ctx);
   const child = spawnNode(join(projectRoot, 'dist', 'bench', 'embedder.js'), [String(port), ...(cacheFile ? [cacheFile] : [])], {}, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -65,6 +66,23 @@ export async function startLocalEmbedder(ctx: SuiteContext): Promise<LocalEmbedd
   const client = createEmbedder(loadConfig({ LOG_LEVEL: 'silent', ...env }).embeddings);
   if (!client) throw new Error('ENGRAM_EMBEDDINGS=openai gave no embedder');
   return { env, client, stop };
+}
+
+/**
+ * Your own OpenAI-compatible embeddings server (`--embedder openai`), as `engram serve` would be set up for
+ * it: ENGRAM_EMBEDDINGS_BASE_URL, and ENGRAM_EMBEDDINGS_MODEL and ENGRAM_EMBEDDINGS_API_KEY when it wants
+ * them, read from the bench's environment. The bench neither starts nor stops it, and keeps no cache.
+ */
+export function ownEmbedder(environment: NodeJS.ProcessEnv): BenchEmbedder {
+  if (!environment.ENGRAM_EMBEDDINGS_BASE_URL) {
+    throw new Error('--embedder openai needs ENGRAM_EMBEDDINGS_BASE_URL (and ENGRAM_EMBEDDINGS_MODEL, ENGRAM_EMBEDDINGS_API_KEY if your server wants them)');
+  }
+  const names = ['ENGRAM_EMBEDDINGS_BASE_URL', 'ENGRAM_EMBEDDINGS_MODEL', 'ENGRAM_EMBEDDINGS_API_KEY'] as const;
+  const env: Record<string, string> = { ENGRAM_EMBEDDINGS: 'openai' };
+  for (const name of names) if (environment[name]) env[name] = environment[name]!;
+  const client = createEmbedder(loadConfig({ LOG_LEVEL: 'silent', ...env }).embeddings);
+  if (!client) throw new Error('ENGRAM_EMBEDDINGS=openai gave no embedder');
+  return { env, client, stop: async () => {} };
 }
 
 /** Loaded in encoder threads only: the bench itself never holds the model. */

@@ -16,7 +16,7 @@ import type { Embedder } from '../src/providers/embeddings.js';
 import { createTestApp } from '../src/testing/app.js';
 import { createTestDatabase } from '../src/testing/db.js';
 import { Bm25Index, bm25Tokens } from './bm25.js';
-import { type LocalEmbedder, startLocalEmbedder } from './embedder.js';
+import { type BenchEmbedder, maxWords, ownEmbedder, startLocalEmbedder } from './embedder.js';
 import { onCleanup, sleep, stopChild } from './processes.js';
 import { type BenchCase, type Suite, type SuiteContext, projectRoot, round, summarizeLatencies } from './report.js';
 import { runScale, scaleParams } from './scale.js';
@@ -335,7 +335,7 @@ function lmeOverHttp(ctx: SuiteContext, server: Server, database: Database, embe
  * reproduces the HTTP run's recall (LongMemEval's user turns yield few beliefs) in seconds instead of half
  * an hour: a quick check of a ranking change.
  */
-async function lmeDirect(ctx: SuiteContext, embedder: LocalEmbedder | null): Promise<{ load: (q: LmeItem, turns: LmeTurn[]) => Promise<LmeLoaded>; close: () => Promise<void> }> {
+async function lmeDirect(ctx: SuiteContext, embedder: BenchEmbedder | null): Promise<{ load: (q: LmeItem, turns: LmeTurn[]) => Promise<LmeLoaded>; close: () => Promise<void> }> {
   const db = await createTestDatabase(ctx.engine);
   const dropDb = onCleanup(() => db.cleanup());
   const app = await createTestApp(db, embedder ? { env: embedder.env } : {});
@@ -487,7 +487,8 @@ export const retrievalSuite: Suite = {
     limit: 'at most this many LoCoMo conversations and LongMemEval questions (default all)',
     'question-types': 'LongMemEval question types to run, comma-separated (default all)',
     'longmemeval-ingest': 'http (default: a real server and its pipeline, ~30 min) or direct (turns straight into the search index, no beliefs, ~20 s)',
-    embedder: 'none (default: lexical search) or use (hybrid: a local Universal Sentence Encoder server, bench/embedder.ts; slow to encode, try --limit)',
+    embedder:
+      'none (default: lexical search), use (hybrid: a local Universal Sentence Encoder server, bench/embedder.ts; slow to encode, try --limit) or openai (hybrid: your own OpenAI-compatible server, from ENGRAM_EMBEDDINGS_BASE_URL, _MODEL and _API_KEY)',
     'embedding-cache': "with --embedder use: the file the encoder keeps its vectors in between runs (default in the system's temporary folder), or off",
     'scale-subjects': 'subjects of the scale corpus (default 1000)',
     'scale-per-subject': 'memories per subject (default 1000)',
@@ -501,17 +502,18 @@ export const retrievalSuite: Suite = {
     const lmeIngest = ctx.options.get('longmemeval-ingest') ?? 'http';
     if (lmeIngest !== 'http' && lmeIngest !== 'direct') throw new Error(`--longmemeval-ingest must be http or direct, got "${lmeIngest}"`);
     const embedderName = ctx.options.get('embedder') ?? 'none';
-    if (embedderName !== 'none' && embedderName !== 'use') throw new Error(`--embedder must be none or use, got "${embedderName}"`);
+    if (!['none', 'use', 'openai'].includes(embedderName)) throw new Error(`--embedder must be none, use or openai, got "${embedderName}"`);
     // A partial run writes its own file (retrieval-<engine>-locomo.json, …-limit3.json), never over a whole run's.
     const partial = [
       ...(all.every((d) => datasets.includes(d)) ? [] : all.filter((d) => datasets.includes(d))),
       ...(ctx.options.has('limit') ? [`limit${limit}`] : []),
       ...(ctx.options.has('question-types') ? ['some-types'] : []),
       ...(lmeIngest === 'direct' ? ['direct'] : []),
-      ...(embedderName === 'use' ? ['use'] : []),
+      ...(embedderName === 'none' ? [] : [embedderName === 'use' ? 'use' : `openai-${(process.env.ENGRAM_EMBEDDINGS_MODEL ?? 'default').replace(/[^\w.-]+/g, '_')}`]),
     ];
     const cases: BenchCase[] = [];
-    const embedder = embedderName === 'use' && datasets.some((d) => d !== 'scale') ? await startLocalEmbedder(ctx) : null;
+    const wanted = embedderName !== 'none' && datasets.some((d) => d !== 'scale');
+    const embedder = !wanted ? null : embedderName === 'use' ? await startLocalEmbedder(ctx) : ownEmbedder(process.env);
     try {
       if (datasets.includes('locomo')) cases.push(...(await withServer(ctx, (server, db) => runLocomo(ctx, server, db, limit, embedder?.client ?? null), embedder?.env)));
       const types = ctx.options.get('question-types')?.split(',') ?? null;
@@ -537,7 +539,11 @@ export const retrievalSuite: Suite = {
       notes: [
         'Goals from the issue: LoCoMo recall@10 ≥ 75% overall and ≥ 50% multi-hop; answer coverage at 1,000 tokens ≥ 80%; LongMemEval_S all@5 ≥ 95% and every type any@5 ≥ 85%; at 1M memories search p95 ≤ 20 ms, context p95 ≤ 50 ms, 100k-subject search p95 ≤ 100 ms, RSS ≤ 1 GiB.',
         embedder
-          ? `Rule extractor; hybrid search: vectors of ${embedder.client.model} (512 dimensions; each text's first 128 words) from a local server speaking /v1/embeddings (bench/embedder.ts), fused with the lexical lists.`
+          ? `Rule extractor; hybrid search: vectors of ${embedder.client.model} ${
+              embedderName === 'use'
+                ? `(512 dimensions; each text's first ${maxWords} words) from a local server speaking /v1/embeddings (bench/embedder.ts)`
+                : `from ${embedder.env.ENGRAM_EMBEDDINGS_BASE_URL} (--embedder openai)`
+            }, fused with the lexical lists.`
           : 'Rule extractor, no embedder (vectors off): the figures are lexical search plus beliefs, speakers, time and neighbouring turns.',
       ],
     };
