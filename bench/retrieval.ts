@@ -503,17 +503,19 @@ export const retrievalSuite: Suite = {
     if (lmeIngest !== 'http' && lmeIngest !== 'direct') throw new Error(`--longmemeval-ingest must be http or direct, got "${lmeIngest}"`);
     const embedderName = ctx.options.get('embedder') ?? 'none';
     if (!['none', 'use', 'openai'].includes(embedderName)) throw new Error(`--embedder must be none, use or openai, got "${embedderName}"`);
-    // A partial run writes its own file (retrieval-<engine>-locomo.json, …-limit3.json), never over a whole run's.
+    const cases: BenchCase[] = [];
+    const wanted = embedderName !== 'none' && datasets.some((d) => d !== 'scale');
+    const embedder = !wanted ? null : embedderName === 'use' ? await startLocalEmbedder(ctx) : ownEmbedder(process.env);
+    // A partial run writes its own file (retrieval-<engine>-locomo.json, …-limit3.json), never over a whole
+    // run's; one with your own server names the model its client asked for (the configured default included).
+    const ownModel = embedderName === 'openai' && embedder ? `-${embedder.client.model.replace(/[^\w.-]+/g, '_')}` : '';
     const partial = [
       ...(all.every((d) => datasets.includes(d)) ? [] : all.filter((d) => datasets.includes(d))),
       ...(ctx.options.has('limit') ? [`limit${limit}`] : []),
       ...(ctx.options.has('question-types') ? ['some-types'] : []),
       ...(lmeIngest === 'direct' ? ['direct'] : []),
-      ...(embedderName === 'none' ? [] : [embedderName === 'use' ? 'use' : `openai-${(process.env.ENGRAM_EMBEDDINGS_MODEL ?? 'default').replace(/[^\w.-]+/g, '_')}`]),
+      ...(embedderName === 'none' ? [] : [`${embedderName}${ownModel}`]),
     ];
-    const cases: BenchCase[] = [];
-    const wanted = embedderName !== 'none' && datasets.some((d) => d !== 'scale');
-    const embedder = !wanted ? null : embedderName === 'use' ? await startLocalEmbedder(ctx) : ownEmbedder(process.env);
     try {
       if (datasets.includes('locomo')) cases.push(...(await withServer(ctx, (server, db) => runLocomo(ctx, server, db, limit, embedder?.client ?? null), embedder?.env)));
       const types = ctx.options.get('question-types')?.split(',') ?? null;
