@@ -48,6 +48,15 @@ for (const { engine, skip } of await testEngines()) {
     const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
       app.http.inject({ method, url, headers: { 'x-api-key': key }, ...(payload ? { payload } : {}) });
     const status = async (id: string) => (await call('GET', `/external/input/${id}/status`)).json();
+    /**
+     * Moves the clock to the next retry, only while no job runs and none is due: jumping past a running
+     * job's lease would have the reaper fail it as a crashed worker's, not with the extractor's error.
+     */
+    const skipToNextRetry = async () => {
+      const open = await db.database.db.selectFrom('jobs').select(['status', 'run_at']).where('status', 'in', ['queued', 'running']).execute();
+      if (open.length === 0 || open.some((j) => j.status === 'running' || Number(j.run_at) <= clock.now())) return;
+      clock.advance(Math.min(...open.map((j) => Number(j.run_at))) - clock.now());
+    };
 
     test('the bad envelope ends failed with its reason; the good ones are processed', async () => {
       const user = (await call('POST', '/external/onboarding', { external_id: 'f' })).json().user_id;
@@ -57,7 +66,7 @@ for (const { engine, skip } of await testEngines()) {
       const deadline = Date.now() + 30_000;
       while ((await status('bad')).status !== 'failed') {
         assert.ok(Date.now() < deadline, `bad envelope still ${(await status('bad')).status}`);
-        clock.advance(3_600_000);
+        await skipToNextRetry();
         worker.wake();
         await new Promise((r) => setTimeout(r, 20));
       }
