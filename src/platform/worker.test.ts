@@ -231,7 +231,8 @@ for (const { engine, skip } of await testEngines()) {
       );
       const job = await enqueue({});
       await started.promise;
-      clock.advance(3001);
+      // Far past the lease, even one a late heartbeat renewed (its interval is real time, the clock is not).
+      clock.advance(60_000);
       const [taken] = await queue.claim({ workerId: 'usurper', kinds: [kind], limit: 1, leaseMs: 60_000 });
       assert.equal(taken?.id, job.id);
       await waitFor('the handler to be aborted', () => (aborted ? true : undefined));
@@ -266,7 +267,7 @@ for (const { engine, skip } of await testEngines()) {
       );
       const job = await enqueue({});
       await jobWhen(job.id, 'the first run', (j) => j.status === 'running');
-      clock.advance(3001);
+      clock.advance(60_000);
       worker.wake();
       await secondStarted.promise;
       await waitFor('the first run to report', () => (outcomes.length ? true : undefined));
